@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// The `cellc` command: dispatches to a verb. Every failure the user can cause ends in a one-line
+// message and a non-zero exit; only a compiler bug prints more, and only with CELLC_DEBUG=1.
+import { readFileSync } from "node:fs";
+import { DataError } from "../runtime/data-error.js";
+import { checkVerb } from "./check.js";
+import { irVerb } from "./ir.js";
+import { FileError } from "./load-cell.js";
+import { parseVerbArgs, UsageError, type Verb } from "./usage.js";
+
+const VERBS: readonly Verb[] = [checkVerb, irVerb];
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+function mainHelp(): string {
+  const width = Math.max(...VERBS.map((v) => v.name.length));
+  const verbs = VERBS.map((v) => `  ${v.name.padEnd(width)}  ${v.summary}`).join("\n");
+  return `usage: cellc VERB [options]
+
+cellc compiles recurrent-cell equations written in .cell files.
+
+verbs:
+${verbs}
+
+Run 'cellc VERB --help' for a verb's options.`;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === "--help" || first === "-h" || first === "help") {
+    process.stdout.write(`${mainHelp()}\n`);
+    return first === undefined ? 2 : 0;
+  }
+  if (first === "--version" || first === "-v") {
+    process.stdout.write(`cellc ${version()}\n`);
+    return 0;
+  }
+  const verb = VERBS.find((v) => v.name === first);
+  if (!verb) throw new UsageError(`unknown verb '${first}' (verbs: ${VERBS.map((v) => v.name).join(", ")})`);
+  const { values, positionals } = parseVerbArgs(verb, rest);
+  if (values["help"]) {
+    process.stdout.write(`${verb.help}\n`);
+    return 0;
+  }
+  return verb.run(values, positionals);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof UsageError) {
+      process.stderr.write(`cellc: ${e.message}\n`);
+      process.exitCode = 2;
+    } else if (e instanceof DataError || e instanceof FileError) {
+      process.stderr.write(`cellc: ${e.message}\n`);
+      process.exitCode = 1;
+    } else {
+      const detail = process.env["CELLC_DEBUG"] ? `\n${(e as Error).stack}` : " (set CELLC_DEBUG=1 for details)";
+      process.stderr.write(`cellc: internal error: ${(e as Error).message}${detail}\n`);
+      process.exitCode = 70;
+    }
+  },
+);

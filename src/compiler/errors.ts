@@ -1,0 +1,95 @@
+// Name, structure and shape diagnostics (E2xx, warnings W2xx) and lowering limits (E3xx):
+// one factory per code. Messages start lower-case, have no trailing period, quote names with '…'.
+import type { Diagnostic, Span } from "../diagnostics.js";
+
+const error = (code: string, message: string, span: Span | null): Diagnostic => ({
+  code,
+  severity: "error",
+  message,
+  span,
+});
+const warning = (code: string, message: string, span: Span | null): Diagnostic => ({
+  code,
+  severity: "warning",
+  message,
+  span,
+});
+
+export const unknownName = (name: string, span: Span, hint = ""): Diagnostic =>
+  error("E201", `unknown name '${name}'${hint}`, span);
+
+export const redefinition = (name: string, span: Span, first: Span | null): Diagnostic => ({
+  ...error("E202", `'${name}' is already defined`, span),
+  ...(first ? { related: { span: first, message: `'${name}' was first defined here` } } : {}),
+});
+
+export const missingDeclaration = (what: string, span: Span | null): Diagnostic =>
+  error("E203", `missing ${what}`, span);
+
+export const stateWithoutNext = (name: string, span: Span): Diagnostic =>
+  error("E204", `state '${name}' has no next value (add a line '${name}' = ...')`, span);
+
+export const primeNeverAssigned = (name: string, span: Span, isState: boolean): Diagnostic =>
+  error(
+    "E205",
+    isState
+      ? `'${name}'' is never assigned`
+      : `'${name}' is not a state, so '${name}'' has no meaning`,
+    span,
+  );
+
+export const unknownActivation = (name: string, span: Span, hint = ""): Diagnostic =>
+  error("E206", `unknown activation '${name}'${hint}`, span);
+
+export const unknownSlot = (name: string, known: readonly string[], span: Span | null): Diagnostic =>
+  error(
+    "E207",
+    `unknown activation slot '${name}'${known.length ? ` (this cell has ${known.map((k) => `'${k}'`).join(", ")})` : " (this cell has no slots)"}`,
+    span,
+  );
+
+export const wrongArgumentCount = (what: string, expected: string, got: number, span: Span): Diagnostic =>
+  error("E208", `${what} takes ${expected}, but ${got} ${got === 1 ? "was" : "were"} given`, span);
+
+export const splitUneven = (shape: string, parts: number, span: Span): Diagnostic =>
+  error("E209", `cannot split ${shape} into ${parts} equal parts`, span);
+
+export const shapeMismatch = (problem: string, span: Span): Diagnostic =>
+  error("E210", problem, span);
+
+export const notCallable = (name: string, what: string, span: Span): Diagnostic =>
+  error("E211", `'${name}' is ${what}, not a function`, span);
+
+export const notAValue = (name: string, what: string, span: Span): Diagnostic =>
+  error("E212", `'${name}' is ${what}; call it with arguments`, span);
+
+export const circularDefinition = (path: readonly string[], span: Span): Diagnostic =>
+  error("E213", `circular definition: ${path.join(" -> ")}`, span);
+
+export const duplicateDeclaration = (what: string, span: Span, first: Span): Diagnostic => ({
+  ...error("E214", `more than one ${what}`, span),
+  related: { span: first, message: `the first ${what} is here` },
+});
+
+export const badSize = (message: string, span: Span): Diagnostic => error("E215", message, span);
+
+export const badDeclaration = (message: string, span: Span): Diagnostic =>
+  error("E216", message, span);
+
+export const splitMisuse = (message: string, span: Span): Diagnostic =>
+  error("E217", message, span);
+
+export const recursiveFunction = (path: readonly string[], span: Span): Diagnostic =>
+  error("E218", `recursive function: ${path.join(" -> ")} (functions are inlined)`, span);
+
+export const badArgument = (message: string, span: Span): Diagnostic =>
+  error("E219", message, span);
+
+export const outsideFunction = (name: string, fn: string, span: Span): Diagnostic =>
+  error("E220", `function '${fn}' cannot use '${name}': a function sees only its parameters`, span);
+
+export const unusedParam = (name: string, span: Span): Diagnostic =>
+  warning("W201", `parameter '${name}' is never used`, span);
+
+export const unusedLet = (name: string, span: Span): Diagnostic =>
+  warning("W202", `'${name}' is never used`, span);

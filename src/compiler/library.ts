@@ -1,0 +1,21 @@
+// The built-in activation library, written in the cell language: ONNX's activations plus `linear`
+// and `step`, with ONNX's parameter names and defaults. A cell's own `fn` may shadow any of them.
+
+export const LIBRARY_NAME = "<library>";
+
+export const LIBRARY_SOURCE = `# Activations every cell can use by name, in a slot binding or a call.
+fn linear(x) = x
+fn step(x) = x >= 0 ? 1 : 0
+fn relu(x) = max(x, 0)
+fn clip(x, lo, hi) = min(max(x, lo), hi)
+fn hard_sigmoid(x, alpha = 0.2, beta = 0.5) = clip(alpha * x + beta, 0, 1)
+fn hard_tanh(x) = clip(x, -1, 1)
+fn softsign(x) = x / (1 + abs(x))
+# log(1 + exp(x)) without overflow for large x
+fn softplus(x) = max(x, 0) + log1p(exp(-abs(x)))
+fn leaky_relu(x, alpha = 0.01) = x >= 0 ? x : alpha * x
+fn elu(x, alpha = 1) = x >= 0 ? x : alpha * expm1(x)
+fn scaled_tanh(x, alpha = 1, beta = 1) = alpha * tanh(beta * x)
+fn affine(x, alpha = 1, beta = 0) = alpha * x + beta
+fn thresholded_relu(x, alpha = 1) = x > alpha ? x : 0
+`;

@@ -1,0 +1,221 @@
+// Lowers a resolved cell to IR: follows each state update and the output through lets (on demand,
+// so equations may come in any order), inlines functions and slots, and checks every shape.
+// A failed subexpression lowers to null ("poison"), so one mistake is reported once.
+import type { Diagnostic, Span } from "../diagnostics.js";
+import type { BinaryOperator, DeclOf, Expr, ExprOf } from "../dsl/ast.js";
+import { divideSize, formatSymbolicShape, scaleSize, shapeEquals } from "../runtime/size.js";
+import { IRBuilder } from "./builder.js";
+import * as E from "./errors.js";
+import type { BinaryOp, CellIR, Op, ValueId } from "./ir.js";
+import type { BoundArg, Callee, Resolution } from "./resolution.js";
+import { inferShape } from "./shape-rules.js";
+
+type Value = ValueId | null;
+
+interface Env {
+  /** Values of the enclosing function's parameters. */
+  readonly args: readonly Value[];
+  /** Inside the built-in library, where errors and spans point instead: the user's call. */
+  readonly callSite: Span | null;
+}
+
+const FILE_ENV: Env = { args: [], callSite: null };
+
+const BINARY: Readonly<Record<Exclude<BinaryOperator, "@">, BinaryOp>> = {
+  "+": "add",
+  "-": "sub",
+  "*": "mul",
+  "/": "div",
+  "<": "lt",
+  "<=": "le",
+  ">": "gt",
+  ">=": "ge",
+  "==": "eq",
+  "!=": "ne",
+};
+
+class Lowerer {
+  readonly builder = new IRBuilder();
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly lets = new Map<DeclOf<"Let">, Value[]>();
+  private readonly nexts = new Map<string, Value>();
+
+  constructor(
+    private readonly r: Resolution,
+    private readonly libraryFns: ReadonlySet<DeclOf<"Fn">>,
+  ) {}
+
+  next(state: string): Value {
+    if (this.nexts.has(state)) return this.nexts.get(state)!;
+    const update = this.r.updates.get(state)!;
+    const value = this.expr(update.value, FILE_ENV);
+    const stateShape = this.r.shapes.get(state)!;
+    if (value !== null && !shapeEquals(this.builder.node(value).shape, stateShape)) {
+      const got = formatSymbolicShape(this.builder.node(value).shape);
+      const message = `the next value of '${state}' has shape ${got} but the state is ${formatSymbolicShape(stateShape)}`;
+      this.diagnostics.push(E.shapeMismatch(message, update.value.span));
+    }
+    if (value !== null) this.builder.nameValue(value, `${state}'`);
+    this.nexts.set(state, value);
+    return value;
+  }
+
+  output(): Value {
+    const { value } = this.r.output;
+    const id = this.expr(value, FILE_ENV);
+    if (id !== null && this.builder.node(id).shape.length !== 1) {
+      const shape = formatSymbolicShape(this.builder.node(id).shape);
+      this.diagnostics.push(E.shapeMismatch(`the output must be a vector, not ${shape}`, value.span));
+      return null;
+    }
+    return id;
+  }
+
+  private let(decl: DeclOf<"Let">, index: number): Value {
+    let values = this.lets.get(decl);
+    if (!values) {
+      values = decl.names.length > 1 ? this.split(decl) : [this.expr(decl.value, FILE_ENV)];
+      values.forEach((v, i) => v !== null && this.builder.nameValue(v, decl.names[i]!.name));
+      this.lets.set(decl, values);
+    }
+    return values[index] ?? null;
+  }
+
+  /** `let a, b = split(z, 2)`: equal consecutive slices (checked to be a split by resolve). */
+  private split(decl: DeclOf<"Let">): Value[] {
+    const call = this.r.calls.get(decl.value as ExprOf<"Call">)!;
+    const parts = decl.names.length;
+    const poison = decl.names.map(() => null);
+    const x = this.arg(call.args[0]!, FILE_ENV);
+    if (x === null) return poison;
+    const shape = this.builder.node(x).shape;
+    if (shape.length !== 1) {
+      this.diagnostics.push(E.shapeMismatch(`only vectors can be split, not ${formatSymbolicShape(shape)}`, decl.value.span));
+      return poison;
+    }
+    const len = divideSize(shape[0]!, parts);
+    if (!len) {
+      this.diagnostics.push(E.splitUneven(formatSymbolicShape(shape), parts, decl.value.span));
+      return poison;
+    }
+    return decl.names.map((n, k) =>
+      this.builder.emit("slice", [x], { start: scaleSize(len, k), len }, n.span, n.name),
+    );
+  }
+
+  expr(e: Expr, env: Env): Value {
+    const span = env.callSite ?? e.span;
+    switch (e.kind) {
+      case "Number":
+        return this.builder.constant(e.value, span);
+      case "Name":
+        return this.name(e, env);
+      case "Negate":
+        return this.op("neg", [this.expr(e.operand, env)], span);
+      case "Binary": {
+        const args = [this.expr(e.lhs, env), this.expr(e.rhs, env)];
+        return this.op(e.op === "@" ? "matvec" : BINARY[e.op], args, span);
+      }
+      case "Conditional": {
+        const args = [e.condition, e.then, e.otherwise].map((x) => this.expr(x, env));
+        return this.op("select", args, span);
+      }
+      case "Call":
+        return this.call(e, env);
+    }
+  }
+
+  private name(e: ExprOf<"Name">, env: Env): Value {
+    const ref = this.r.values.get(e);
+    if (!ref) throw new Error(`internal: unresolved name '${e.name}'`);
+    switch (ref.kind) {
+      case "input":
+      case "state":
+      case "param": {
+        const decl = [this.r.input, ...this.r.states, ...this.r.params].find((d) => d.name.name === ref.name)!;
+        return this.builder.leaf(ref.kind, ref.name, this.r.shapes.get(ref.name)!, decl.name.span);
+      }
+      case "next":
+        return this.next(ref.name);
+      case "let":
+        return this.let(ref.decl, ref.index);
+      case "fnParam":
+        return env.args[ref.index] ?? null;
+    }
+  }
+
+  private call(e: ExprOf<"Call">, env: Env): Value {
+    const ref = this.r.calls.get(e);
+    if (!ref) throw new Error(`internal: unresolved call '${e.callee.name}'`);
+    const span = env.callSite ?? e.span;
+    const args = ref.args.map((a) => this.arg(a, env, span));
+    return this.apply(ref.callee, args, env.callSite ?? (this.isLibrary(ref.callee) ? e.span : null), span);
+  }
+
+  private apply(callee: Callee, args: readonly Value[], callSite: Span | null, span: Span): Value {
+    switch (callee.kind) {
+      case "fn":
+        return this.expr(callee.decl.body, { args, callSite });
+      case "slot": {
+        const target = this.r.slots.get(callee.name)!;
+        const extra = target.extra.map((v) => this.builder.constant(v, span));
+        // A slot's function is the user's choice, wherever it is defined: errors point at the use.
+        return this.apply(target.callee, [...args, ...extra], callSite ?? span, span);
+      }
+      case "primitive": {
+        const { prim } = callee;
+        if (prim.kind === "unary" || prim.kind === "binary") return this.op(prim.op, args, span);
+        if (prim.kind === "select") return this.op("select", args, span);
+        if (prim.kind === "concat") return this.op("concat", args, span);
+        throw new Error("internal: split outside a let reached lowering");
+      }
+    }
+  }
+
+  private isLibrary(callee: Callee): boolean {
+    return callee.kind === "fn" && this.libraryFns.has(callee.decl);
+  }
+
+  private arg(a: BoundArg, env: Env, span: Span | null = null): Value {
+    return "expr" in a ? this.expr(a.expr, env) : this.builder.constant(a.value, span);
+  }
+
+  /** Emits an op after checking its shapes; poison in, poison out, without a second report. */
+  private op(op: Op, args: readonly Value[], span: Span): Value {
+    if (args.some((a) => a === null)) return null;
+    const ids = args as ValueId[];
+    const result = inferShape(op, ids.map((a) => this.builder.node(a).shape));
+    if ("problem" in result) {
+      this.diagnostics.push(E.shapeMismatch(result.problem, span));
+      return null;
+    }
+    return this.builder.emit(op, ids, {}, span);
+  }
+}
+
+export function lower(
+  r: Resolution,
+  source: string,
+  libraryFns: ReadonlySet<DeclOf<"Fn">>,
+): { ir: CellIR | null; diagnostics: Diagnostic[] } {
+  const l = new Lowerer(r, libraryFns);
+  const next = new Map<string, Value>();
+  for (const s of r.states) next.set(s.name.name, l.next(s.name.name));
+  const output = l.output();
+  if (l.diagnostics.length > 0 || output === null || [...next.values()].includes(null)) {
+    return { ir: null, diagnostics: l.diagnostics };
+  }
+  const ir: CellIR = {
+    name: r.cellName,
+    source,
+    sizes: r.sizes,
+    inputs: [{ name: r.input.name.name, shape: r.shapes.get(r.input.name.name)! }],
+    states: r.states.map((s) => ({ name: s.name.name, shape: r.shapes.get(s.name.name)! })),
+    params: r.params.map((p) => ({ name: p.name.name, shape: r.shapes.get(p.name.name)!, fill: p.default?.value ?? null })),
+    slots: [...r.slots.values()].map((t) => ({ slot: t.slot, activation: t.activation, args: t.extra })),
+    nodes: l.builder.finish(),
+    next: next as Map<string, ValueId>,
+    output,
+  };
+  return { ir, diagnostics: l.diagnostics };
+}

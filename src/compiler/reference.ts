@@ -1,0 +1,55 @@
+// The reference forward: the float64 interpreter driven over a whole PyTorch-style stack. Simple
+// on purpose (one sample and one step at a time), because it is what everything else is checked by.
+import type { Sizes } from "../runtime/bind-sizes.js";
+import { concreteShape } from "../runtime/bind-sizes.js";
+import { type LayerRun, type StackOptions, type StackResult, runStack } from "../runtime/stack.js";
+import { type Tensor, shapeSize } from "../runtime/tensor.js";
+import type { CellIR } from "./ir.js";
+import { interpretStep } from "./interpret.js";
+import { cellMeta } from "./meta.js";
+
+export function referenceForward(
+  ir: CellIR,
+  weights: ReadonlyMap<string, Tensor>,
+  input: Tensor,
+  initial: Readonly<Record<string, Tensor>> = {},
+  options: StackOptions = {},
+): StackResult<Float64Array> {
+  const meta = cellMeta(ir);
+  const alloc = (n: number) => new Float64Array(n);
+  return runStack(meta, weights, input, initial, options, alloc, (sizes, layerWeights) => {
+    const params = new Map(
+      ir.params.map((p) => {
+        const given = layerWeights.get(p.name);
+        const shape = concreteShape(p.shape, sizes)!;
+        const data = given ? Float64Array.from(given.data) : new Float64Array(shapeSize(shape)).fill(p.fill ?? 0);
+        return [p.name, data] as const;
+      }),
+    );
+    return (run) => runLayer(ir, sizes, params, run);
+  });
+}
+
+function runLayer(ir: CellIR, sizes: Sizes, params: ReadonlyMap<string, Float64Array>, run: LayerRun): void {
+  const { steps, batch, inSize, xs, ys, outStride, outOffset, reverse } = run;
+  const stateIndex = new Map(ir.states.map((s, i) => [s.name, i]));
+  for (let s = 0; s < steps; s++) {
+    const t = reverse ? steps - 1 - s : s;
+    for (let b = 0; b < batch; b++) {
+      const stateOf = (name: string): Float64Array => {
+        const i = stateIndex.get(name)!;
+        const size = run.states[i]!.length / batch;
+        return Float64Array.from(run.states[i]!.subarray(b * size, (b + 1) * size));
+      };
+      const x = Float64Array.from(xs.subarray((t * batch + b) * inSize, (t * batch + b + 1) * inSize));
+      const values = interpretStep(ir, sizes, (n) =>
+        n.op === "input" ? x : n.op === "state" ? stateOf(n.name) : params.get(n.name)!,
+      );
+      ir.states.forEach((st, i) => {
+        const next = values[ir.next.get(st.name)!]!;
+        run.states[i]!.set(next, b * next.length);
+      });
+      ys.set(values[ir.output]!, (t * batch + b) * outStride + outOffset);
+    }
+  }
+}

@@ -1,0 +1,174 @@
+// Resolves the names and calls of one expression: records what each refers to, what it depends on
+// (for cycle checks) and what it uses (for unused-parameter warnings).
+import type { Diagnostic } from "../diagnostics.js";
+import type { DeclOf, Expr, ExprOf } from "../dsl/ast.js";
+import { bindArguments } from "./call-args.js";
+import type { ParamSpec } from "./builtins.js";
+import * as E from "./errors.js";
+import type { CallRef, Callee, Symbol, ValueRef } from "./resolution.js";
+import { describeSymbol } from "./resolution.js";
+import { didYouMean } from "./suggest.js";
+import { type Scope, lookup } from "./symbols.js";
+
+/** Something an expression needs computed first: a `let`, a state's next value, a function. */
+export type Dependency =
+  | { readonly kind: "let"; readonly decl: DeclOf<"Let"> }
+  | { readonly kind: "next"; readonly name: string }
+  | { readonly kind: "fn"; readonly decl: DeclOf<"Fn"> }
+  | { readonly kind: "slot"; readonly name: string };
+
+export interface ExprContext {
+  readonly scopes: readonly Scope[];
+  /** The function whose body this is, or null at file level. */
+  readonly fn: DeclOf<"Fn"> | null;
+  readonly diagnostics: Diagnostic[];
+  readonly values: Map<ExprOf<"Name">, ValueRef>;
+  readonly calls: Map<ExprOf<"Call">, CallRef>;
+  readonly used: Set<Symbol>;
+  readonly deps: Dependency[];
+}
+
+export function fnParamSpecs(fn: DeclOf<"Fn">): ParamSpec[] {
+  return fn.params.map((p) => ({ name: p.name.name, default: p.default?.value ?? null }));
+}
+
+function knownNames(ctx: ExprContext): string[] {
+  const names = ctx.scopes.flatMap((s) => [...s.keys()]);
+  return ctx.fn ? [...names, ...ctx.fn.params.map((p) => p.name.name)] : names;
+}
+
+export function resolveExpr(e: Expr, ctx: ExprContext, allowSplit = false): void {
+  switch (e.kind) {
+    case "Number":
+      return;
+    case "Name":
+      return resolveName(e, ctx);
+    case "Call":
+      return resolveCall(e, ctx, allowSplit);
+    case "Negate":
+      return resolveExpr(e.operand, ctx);
+    case "Binary":
+      resolveExpr(e.lhs, ctx);
+      return resolveExpr(e.rhs, ctx);
+    case "Conditional":
+      resolveExpr(e.condition, ctx);
+      resolveExpr(e.then, ctx);
+      return resolveExpr(e.otherwise, ctx);
+  }
+}
+
+function resolveName(e: ExprOf<"Name">, ctx: ExprContext): void {
+  const paramIndex = ctx.fn?.params.findIndex((p) => p.name.name === e.name) ?? -1;
+  if (paramIndex >= 0 && !e.primed) {
+    ctx.values.set(e, { kind: "fnParam", index: paramIndex });
+    return;
+  }
+  const symbol = lookup(ctx.scopes, e.name);
+  if (!symbol) {
+    ctx.diagnostics.push(E.unknownName(e.name, e.span, didYouMean(e.name, knownNames(ctx))));
+    return;
+  }
+  ctx.used.add(symbol);
+  const isValue = ["input", "state", "param", "let"].includes(symbol.kind);
+  if (isValue && ctx.fn) {
+    ctx.diagnostics.push(E.outsideFunction(e.primed ? `${e.name}'` : e.name, ctx.fn.name.name, e.span));
+    return;
+  }
+  if (e.primed) {
+    if (symbol.kind !== "state") {
+      ctx.diagnostics.push(E.primeNeverAssigned(e.name, e.span, false));
+      return;
+    }
+    ctx.values.set(e, { kind: "next", name: e.name });
+    ctx.deps.push({ kind: "next", name: e.name });
+    return;
+  }
+  switch (symbol.kind) {
+    case "input":
+    case "state":
+    case "param":
+      ctx.values.set(e, { kind: symbol.kind, name: e.name });
+      return;
+    case "let":
+      ctx.values.set(e, { kind: "let", decl: symbol.decl, index: symbol.index });
+      ctx.deps.push({ kind: "let", decl: symbol.decl });
+      return;
+    case "size":
+      ctx.diagnostics.push(E.notAValue(e.name, "a size; sizes appear only in shapes", e.span));
+      return;
+    default:
+      ctx.diagnostics.push(
+        E.notAValue(e.name, `${describeSymbol(symbol)}; call it as ${e.name}(...)`, e.span),
+      );
+  }
+}
+
+function resolveCall(e: ExprOf<"Call">, ctx: ExprContext, allowSplit: boolean): void {
+  const ref = bindCall(e, ctx, allowSplit);
+  if (ref) ctx.calls.set(e, ref);
+  // Arguments are resolved even when the call is wrong, so their own mistakes are reported too.
+  for (const a of e.args) resolveExpr(a.value, ctx);
+}
+
+function bindCall(e: ExprOf<"Call">, ctx: ExprContext, allowSplit: boolean): CallRef | null {
+  const name = e.callee.name;
+  if (ctx.fn?.params.some((p) => p.name.name === name)) {
+    ctx.diagnostics.push(E.notCallable(name, `a parameter of '${ctx.fn.name.name}'`, e.callee.span));
+    return null;
+  }
+  const symbol = lookup(ctx.scopes, name);
+  if (!symbol) {
+    const hint = didYouMean(name, knownNames(ctx));
+    ctx.diagnostics.push(E.unknownName(name, e.callee.span, hint));
+    return null;
+  }
+  ctx.used.add(symbol);
+  switch (symbol.kind) {
+    case "fn": {
+      ctx.deps.push({ kind: "fn", decl: symbol.decl });
+      const args = bindArguments(`'${name}'`, fnParamSpecs(symbol.decl), e.args, e.span, ctx.diagnostics);
+      return args && { callee: { kind: "fn", decl: symbol.decl }, args };
+    }
+    case "slot":
+      ctx.deps.push({ kind: "slot", name });
+      if (e.args.length !== 1 || e.args[0]!.name !== null) {
+        ctx.diagnostics.push(E.wrongArgumentCount(`slot '${name}'`, "1 argument", e.args.length, e.span));
+        return null;
+      }
+      return { callee: { kind: "slot", name }, args: [{ expr: e.args[0]!.value }] };
+    case "primitive":
+      return bindPrimitive(e, symbol, ctx, allowSplit);
+    default:
+      ctx.diagnostics.push(E.notCallable(name, describeSymbol(symbol), e.callee.span));
+      return null;
+  }
+}
+
+function bindPrimitive(
+  e: ExprOf<"Call">,
+  symbol: Extract<Symbol, { kind: "primitive" }>,
+  ctx: ExprContext,
+  allowSplit: boolean,
+): CallRef | null {
+  const { prim } = symbol;
+  const callee: Callee = { kind: "primitive", prim };
+  if (prim.kind === "split" && !allowSplit) {
+    const message = "split(...) yields several values: bind them with 'let a, b, ... = split(x, n)'";
+    ctx.diagnostics.push(E.splitMisuse(message, e.span));
+    return null;
+  }
+  if (prim.kind === "concat") {
+    const named = e.args.find((a) => a.name !== null);
+    if (named?.name) {
+      ctx.diagnostics.push(E.badArgument("concat takes no named arguments", named.name.span));
+      return null;
+    }
+    if (e.args.length === 0) {
+      ctx.diagnostics.push(E.wrongArgumentCount("'concat'", "at least 1 argument", 0, e.span));
+      return null;
+    }
+    return { callee, args: e.args.map((a) => ({ expr: a.value })) };
+  }
+  const args = bindArguments(`'${symbol.name}'`, prim.params, e.args, e.span, ctx.diagnostics);
+  return args && { callee, args };
+}

@@ -1,0 +1,83 @@
+// Binds each activation slot to a function: the file's default, or an override from outside
+// (`--act gate=hard_sigmoid(0.25, 0.5)`). A binding names a function and the values of its
+// parameters after the first; the rest come from the function's defaults.
+import type { Diagnostic, SourceText } from "../diagnostics.js";
+import type { ActivationSpec, DeclOf } from "../dsl/ast.js";
+import type { ParamSpec } from "./builtins.js";
+import { describeArity } from "./call-args.js";
+import * as E from "./errors.js";
+import type { SlotTarget, Symbol } from "./resolution.js";
+import { fnParamSpecs } from "./resolve-expr.js";
+import { didYouMean } from "./suggest.js";
+import { type Scope, lookup } from "./symbols.js";
+
+export interface SlotOverride {
+  readonly slot: string;
+  readonly spec: ActivationSpec;
+  /** The text the spec's spans point into: the spec itself, named `--act SLOT`. */
+  readonly source: SourceText;
+}
+
+function calleeOf(symbol: Symbol | undefined): SlotTarget["callee"] | null {
+  if (symbol?.kind === "fn") return { kind: "fn", decl: symbol.decl };
+  if (symbol?.kind === "primitive" && symbol.prim.kind !== "split" && symbol.prim.kind !== "concat") {
+    return { kind: "primitive", prim: symbol.prim };
+  }
+  return null;
+}
+
+function paramsOf(callee: SlotTarget["callee"]): readonly ParamSpec[] {
+  return callee.kind === "fn" ? fnParamSpecs(callee.decl) : callee.prim.params;
+}
+
+function bindSlot(
+  slot: string,
+  spec: ActivationSpec,
+  scopes: readonly Scope[],
+  used: Set<Symbol>,
+  report: (d: Diagnostic) => void,
+): SlotTarget | null {
+  const name = spec.name.name;
+  const symbol = lookup(scopes, name);
+  const callee = calleeOf(symbol);
+  if (!callee) {
+    const candidates = scopes.flatMap((s) => [...s].filter(([, v]) => calleeOf(v)).map(([k]) => k));
+    report(E.unknownActivation(name, spec.name.span, didYouMean(name, candidates)));
+    return null;
+  }
+  used.add(symbol!);
+  const params = paramsOf(callee);
+  const extraParams = params.slice(1);
+  const missing = extraParams.slice(spec.args.length).some((p) => p.default === null);
+  if (params.length === 0 || spec.args.length > extraParams.length || missing) {
+    const expected = `${describeArity(extraParams)} after the input`;
+    report(E.wrongArgumentCount(`activation '${name}'`, expected, spec.args.length, spec.span));
+    return null;
+  }
+  const extra = extraParams.map((p, i) => spec.args[i]?.value ?? p.default!);
+  return { slot, activation: name, callee, extra };
+}
+
+export function resolveSlots(
+  slotDecls: readonly DeclOf<"Slot">[],
+  overrides: readonly SlotOverride[],
+  scopes: readonly Scope[],
+  used: Set<Symbol>,
+  diagnostics: Diagnostic[],
+): Map<string, SlotTarget> {
+  const known = slotDecls.map((d) => d.name.name);
+  const byName = new Map(overrides.map((o) => [o.slot, o]));
+  for (const o of overrides) {
+    if (!known.includes(o.slot)) diagnostics.push({ ...E.unknownSlot(o.slot, known, null), source: o.source });
+  }
+  const targets = new Map<string, SlotTarget>();
+  for (const d of slotDecls) {
+    const override = byName.get(d.name.name);
+    const report = override
+      ? (diag: Diagnostic) => diagnostics.push({ ...diag, source: override.source })
+      : (diag: Diagnostic) => diagnostics.push(diag);
+    const target = bindSlot(d.name.name, override?.spec ?? d.binding, scopes, used, report);
+    if (target) targets.set(d.name.name, target);
+  }
+  return targets;
+}

@@ -1,0 +1,135 @@
+// Checks a parsed cell before lowering: the declarations it must have, what every name refers to,
+// slot bindings, cycles, and unused parameters. Shapes are checked later, while lowering.
+import type { Diagnostic } from "../diagnostics.js";
+import type { CellFile, DeclOf, ExprOf } from "../dsl/ast.js";
+import type { Shape } from "../runtime/size.js";
+import { findCycles } from "./cycles.js";
+import * as E from "./errors.js";
+import type { CallRef, Resolution, Symbol, ValueRef } from "./resolution.js";
+import { type Dependency, type ExprContext, resolveExpr } from "./resolve-expr.js";
+import { library } from "./resolve-library.js";
+import { type SlotOverride, resolveSlots } from "./resolve-slots.js";
+import { resolveShape } from "./size-exprs.js";
+import { declaredSymbols } from "./symbols.js";
+import { checkStructure } from "./structure.js";
+import { checkSplits } from "./split-lets.js";
+
+export type { SlotOverride } from "./resolve-slots.js";
+
+export function resolve(
+  file: CellFile,
+  overrides: readonly SlotOverride[],
+): { resolution: Resolution | null; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const lib = library();
+  const scope = declaredSymbols(file.decls, diagnostics);
+  const scopes = [scope, lib.scope, lib.builtins];
+  const structure = checkStructure(file, diagnostics);
+  const shapes = new Map<string, Shape>();
+  for (const d of file.decls) {
+    if (d.kind !== "Input" && d.kind !== "State" && d.kind !== "Param") continue;
+    const shape = resolveShape(d.shape, scope, diagnostics);
+    if (shape) shapes.set(d.name.name, shape);
+  }
+
+  const used = new Set<Symbol>();
+  const values = new Map<ExprOf<"Name">, ValueRef>(lib.values);
+  const calls = new Map<ExprOf<"Call">, CallRef>(lib.calls);
+  const context = (fn: DeclOf<"Fn"> | null, deps: Dependency[]): ExprContext => ({
+    scopes,
+    fn,
+    diagnostics,
+    values,
+    calls,
+    used,
+    deps,
+  });
+
+  const slotDecls = file.decls.filter((d): d is DeclOf<"Slot"> => d.kind === "Slot");
+  const slots = resolveSlots(slotDecls, overrides, scopes, used, diagnostics);
+
+  const graph: { key: string; label: string; deps: string[]; span: DeclOf<"Let">["span"] }[] = [];
+  const fnGraph: typeof graph = [];
+  for (const d of file.decls) {
+    const deps: Dependency[] = [];
+    if (d.kind === "Let") {
+      resolveExpr(d.value, context(null, deps), d.names.length > 1);
+      graph.push({ key: letKey(d), label: d.names.map((n) => n.name).join(", "), deps: deps.map(depKey), span: d.span });
+    } else if (d.kind === "Update") {
+      resolveExpr(d.value, context(null, deps));
+      graph.push({ key: `next:${d.name.name}`, label: `${d.name.name}'`, deps: deps.map(depKey), span: d.span });
+    } else if (d.kind === "Output") {
+      resolveExpr(d.value, context(null, deps));
+    } else if (d.kind === "Fn") {
+      resolveExpr(d.body, context(d, deps));
+      fnGraph.push({ key: `fn:${d.name.name}`, label: d.name.name, deps: deps.map(depKey), span: d.name.span });
+    }
+  }
+  for (const [name, target] of slots) {
+    const deps = target.callee.kind === "fn" ? [`fn:${target.callee.decl.name.name}`] : [];
+    const decl = slotDecls.find((d) => d.name.name === name)!;
+    fnGraph.push({ key: `slot:${name}`, label: name, deps, span: decl.name.span });
+  }
+  checkSplits(file, calls, diagnostics);
+  for (const c of findCycles(graph)) {
+    diagnostics.push(E.circularDefinition(c.path, graph.find((n) => n.key === c.at)!.span));
+  }
+  for (const c of findCycles(fnGraph)) {
+    diagnostics.push(E.recursiveFunction(c.path, fnGraph.find((n) => n.key === c.at)!.span));
+  }
+  checkPrimes(values, structure.updates, diagnostics);
+  warnUnused(scope, used, diagnostics);
+
+  if (diagnostics.some((d) => d.severity === "error") || !structure.complete) {
+    return { resolution: null, diagnostics };
+  }
+  const { cellName, input, states, params, updates, output } = structure.complete;
+  const sizes = [...scope.values()].flatMap((s) => (s.kind === "size" ? [s.name] : []));
+  const resolution: Resolution = { cellName, sizes, input, states, params, shapes, updates, output, slots, values, calls };
+  return { resolution, diagnostics };
+}
+
+function letKey(d: DeclOf<"Let">): string {
+  return `let:${d.names[0]!.name}@${d.span.start}`;
+}
+
+function depKey(d: Dependency): string {
+  switch (d.kind) {
+    case "let":
+      return letKey(d.decl);
+    case "next":
+      return `next:${d.name}`;
+    case "fn":
+      return `fn:${d.decl.name.name}`;
+    case "slot":
+      return `slot:${d.name}`;
+  }
+}
+
+/** A primed state must have an update somewhere in the file. */
+function checkPrimes(
+  values: ReadonlyMap<ExprOf<"Name">, ValueRef>,
+  updates: ReadonlyMap<string, DeclOf<"Update">>,
+  diagnostics: Diagnostic[],
+): void {
+  for (const [expr, ref] of values) {
+    if (ref.kind === "next" && !updates.has(ref.name)) {
+      diagnostics.push(E.primeNeverAssigned(ref.name, expr.span, true));
+    }
+  }
+}
+
+function warnUnused(
+  scope: ReadonlyMap<string, Symbol>,
+  used: ReadonlySet<Symbol>,
+  diagnostics: Diagnostic[],
+): void {
+  for (const symbol of scope.values()) {
+    if (used.has(symbol)) continue;
+    if (symbol.kind === "param") diagnostics.push(E.unusedParam(symbol.decl.name.name, symbol.decl.name.span));
+    if (symbol.kind === "let") {
+      const name = symbol.decl.names[symbol.index]!;
+      diagnostics.push(E.unusedLet(name.name, name.span));
+    }
+  }
+}

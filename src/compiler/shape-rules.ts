@@ -1,0 +1,74 @@
+// The shape each op produces from its arguments' shapes: shared by lowering (which turns a failure
+// into a diagnostic) and the verifier (which turns it into an internal error).
+import {
+  type Shape,
+  type Size,
+  addSizes,
+  formatSymbolicShape,
+  shapeEquals,
+  sizeConst,
+  sizeEquals,
+  formatSize,
+} from "../runtime/size.js";
+import type { Op } from "./ir.js";
+
+export type ShapeResult = { readonly shape: Shape } | { readonly problem: string };
+
+const show = formatSymbolicShape;
+
+/** Element-wise broadcasting: scalars stretch to any shape; otherwise shapes must be equal. */
+export function broadcast(shapes: readonly Shape[]): ShapeResult {
+  let result: Shape = [];
+  for (const s of shapes) {
+    if (s.length === 0) continue;
+    if (result.length === 0) result = s;
+    else if (!shapeEquals(result, s)) {
+      return { problem: `shapes ${show(result)} and ${show(s)} do not match` };
+    }
+  }
+  return { shape: result };
+}
+
+export function matvecShape(w: Shape, x: Shape): ShapeResult {
+  if (w.length !== 2) return { problem: `the left side of '@' must be a matrix, not ${show(w)}` };
+  if (x.length !== 1) return { problem: `the right side of '@' must be a vector, not ${show(x)}` };
+  if (!sizeEquals(w[1]!, x[0]!)) {
+    return {
+      problem: `matrix ${show(w)} has ${formatSize(w[1]!)} columns but the vector ${show(x)} has ${formatSize(x[0]!)} entries`,
+    };
+  }
+  return { shape: [w[0]!] };
+}
+
+export function concatShape(parts: readonly Shape[]): ShapeResult {
+  let total: Size = sizeConst(0);
+  for (const p of parts) {
+    if (p.length !== 1) return { problem: `concat joins vectors, not ${show(p)}` };
+    total = addSizes(total, p[0]!);
+  }
+  return { shape: [total] };
+}
+
+export function sliceShape(x: Shape, len: Size): ShapeResult {
+  if (x.length !== 1) return { problem: `only vectors can be split, not ${show(x)}` };
+  return { shape: [len] };
+}
+
+/** The result shape of `op` applied to arguments of the given shapes (attributes for slice). */
+export function inferShape(op: Op, args: readonly Shape[], len?: Size): ShapeResult {
+  switch (op) {
+    case "input":
+    case "state":
+    case "param":
+    case "const":
+      return { problem: `internal: leaf '${op}' has no argument shapes` };
+    case "matvec":
+      return matvecShape(args[0]!, args[1]!);
+    case "slice":
+      return sliceShape(args[0]!, len!);
+    case "concat":
+      return concatShape(args);
+    default:
+      return broadcast(args);
+  }
+}

@@ -1,0 +1,34 @@
+// `let i, f, g, o = split(z, 4)` is the one place a call yields several values: the right side
+// must be a split whose part count is a whole-number literal equal to the number of names.
+import type { Diagnostic } from "../diagnostics.js";
+import type { CellFile, ExprOf } from "../dsl/ast.js";
+import * as E from "./errors.js";
+import type { CallRef } from "./resolution.js";
+
+export function checkSplits(
+  file: CellFile,
+  calls: ReadonlyMap<ExprOf<"Call">, CallRef>,
+  diagnostics: Diagnostic[],
+): void {
+  for (const d of file.decls) {
+    if (d.kind !== "Let" || d.names.length < 2) continue;
+    const names = d.names.length;
+    const ref = d.value.kind === "Call" ? calls.get(d.value) : undefined;
+    const isSplit = ref?.callee.kind === "primitive" && ref.callee.prim.kind === "split";
+    if (d.value.kind !== "Call" || (ref && !isSplit) || (!ref && d.value.callee.name !== "split")) {
+      const message = `a let with ${names} names needs 'split(x, ${names})' on the right`;
+      diagnostics.push(E.splitMisuse(message, d.value.span));
+      continue;
+    }
+    const parts = ref?.args[1];
+    if (!parts) continue; // the call itself was reported
+    const literal = "expr" in parts && parts.expr.kind === "Number" ? parts.expr.value : null;
+    const where = "expr" in parts ? parts.expr.span : d.value.span;
+    if (literal === null || !Number.isInteger(literal) || literal < 1) {
+      diagnostics.push(E.splitMisuse("the number of parts in split(x, n) must be a whole number", where));
+    } else if (literal !== names) {
+      const message = `split(x, ${literal}) yields ${literal} values but ${names} names are bound`;
+      diagnostics.push(E.splitMisuse(message, where));
+    }
+  }
+}

@@ -1,0 +1,60 @@
+// Builds the file-level symbol table: one namespace for sizes, values, slots and functions, so a
+// name means one thing everywhere in the file. Redefinitions are reported here.
+import type { Diagnostic } from "../diagnostics.js";
+import type { Decl, Ident } from "../dsl/ast.js";
+import { redefinition } from "./errors.js";
+import type { Symbol } from "./resolution.js";
+import { symbolSpan } from "./resolution.js";
+
+export type Scope = ReadonlyMap<string, Symbol>;
+
+export function declaredSymbols(
+  decls: readonly Decl[],
+  diagnostics: Diagnostic[],
+): Map<string, Symbol> {
+  const scope = new Map<string, Symbol>();
+  const define = (id: Ident, symbol: Symbol): void => {
+    const existing = scope.get(id.name);
+    if (existing) diagnostics.push(redefinition(id.name, id.span, symbolSpan(existing)));
+    else scope.set(id.name, symbol);
+  };
+  for (const d of decls) {
+    switch (d.kind) {
+      case "Size":
+        for (const n of d.names) define(n, { kind: "size", name: n.name, span: n.span });
+        break;
+      case "Input":
+        define(d.name, { kind: "input", decl: d });
+        break;
+      case "State":
+        define(d.name, { kind: "state", decl: d });
+        break;
+      case "Param":
+        define(d.name, { kind: "param", decl: d });
+        break;
+      case "Let":
+        d.names.forEach((n, index) => define(n, { kind: "let", decl: d, index }));
+        break;
+      case "Slot":
+        define(d.name, { kind: "slot", decl: d });
+        break;
+      case "Fn":
+        define(d.name, { kind: "fn", decl: d });
+        break;
+      case "Cell":
+      case "Update":
+      case "Output":
+        break;
+    }
+  }
+  return scope;
+}
+
+/** Looks a name up through scopes, innermost first. */
+export function lookup(scopes: readonly Scope[], name: string): Symbol | undefined {
+  for (const s of scopes) {
+    const found = s.get(name);
+    if (found) return found;
+  }
+  return undefined;
+}

@@ -1,0 +1,40 @@
+// Measures expression depth without recursion, so that a pathological file is rejected before any
+// recursive walk (lowering, printing) could exhaust the stack.
+import type { Span } from "../diagnostics.js";
+import type { CellFile, Expr } from "./ast.js";
+
+function children(e: Expr): readonly Expr[] {
+  switch (e.kind) {
+    case "Number":
+    case "Name":
+      return [];
+    case "Call":
+      return e.args.map((a) => a.value);
+    case "Negate":
+      return [e.operand];
+    case "Binary":
+      return [e.lhs, e.rhs];
+    case "Conditional":
+      return [e.condition, e.then, e.otherwise];
+  }
+}
+
+function roots(file: CellFile): Expr[] {
+  const out: Expr[] = [];
+  for (const d of file.decls) {
+    if (d.kind === "Fn") out.push(d.body);
+    else if (d.kind === "Let" || d.kind === "Update" || d.kind === "Output") out.push(d.value);
+  }
+  return out;
+}
+
+/** The span of the first expression deeper than `limit`, or null. */
+export function exprDepthExceeds(file: CellFile, limit: number): Span | null {
+  const stack: [Expr, number][] = roots(file).map((e) => [e, 1]);
+  while (stack.length > 0) {
+    const [e, depth] = stack.pop()!;
+    if (depth > limit) return e.span;
+    for (const c of children(e)) stack.push([c, depth + 1]);
+  }
+  return null;
+}

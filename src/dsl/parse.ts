@@ -1,0 +1,151 @@
+// The single boundary where Chevrotain's lexing and parsing errors become Diagnostics. After a
+// syntax error the parse resumes at the next plausible declaration, so one run reports them all.
+import type { IRecognitionException, IToken, TokenType } from "chevrotain";
+import { type Diagnostic, DiagnosticBag, type SourceText, type Span } from "../diagnostics.js";
+import type { ActivationSpec, CellFile, Decl } from "./ast.js";
+import { exprDepthExceeds } from "./depth.js";
+import type { ActivationSpecCstNode, CellFileCstNode } from "./cst.js";
+import { nestedTooDeeply, notText, syntaxError, unexpectedCharacters } from "./errors.js";
+import { cellParser } from "./parser.js";
+import * as T from "./tokens.js";
+import { toActivationSpec, toAst } from "./to-ast.js";
+
+/** Parenthesis depth beyond which the recursive-descent parser could run out of stack. */
+export const MAX_NESTING = 100;
+/** Expression-tree depth beyond which later recursive walks could run out of stack. */
+export const MAX_EXPR_DEPTH = 1000;
+const MAX_REPORTED = 50;
+
+export interface ParseResult {
+  readonly file: CellFile | null;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export function parseCell(text: string): ParseResult {
+  // A binary file would otherwise produce a wall of lexical errors; one clear diagnostic is better.
+  const binary = text.search(/[\u0000\ufffd]/);
+  if (binary >= 0) return { file: null, diagnostics: [notText({ start: binary, end: binary + 1 })] };
+  const lexed = lex(text);
+  const bag = new DiagnosticBag();
+  bag.addAll(lexed.diagnostics);
+  const deep = findTooDeep(lexed.tokens);
+  if (deep) return { file: null, diagnostics: [...bag.all, deep] };
+
+  const decls: Decl[] = [];
+  let tokens = lexed.tokens;
+  while (tokens.length > 0 && bag.all.length < MAX_REPORTED) {
+    cellParser.input = tokens;
+    const cst = guardStack(() => cellParser.cellFile(), text) as CellFileCstNode | Diagnostic;
+    if ("code" in cst) return { file: null, diagnostics: [...bag.all, cst] };
+    const errors = cellParser.errors;
+    bag.addAll(errors.map((e) => syntaxError(e.message, tokenSpan(e.token, text))));
+    if (!bag.hasErrors) {
+      const ast = toAst(cst, text.length);
+      decls.push(...ast.file.decls);
+      bag.addAll(ast.diagnostics);
+    }
+    const stoppedAt = redundantInputStart(errors);
+    tokens = stoppedAt === null ? [] : resumeAfter(tokens, stoppedAt);
+  }
+  if (bag.hasErrors) return { file: null, diagnostics: bag.all };
+  const file: CellFile = { decls, span: { start: 0, end: text.length } };
+  const tooDeep = exprDepthExceeds(file, MAX_EXPR_DEPTH);
+  if (tooDeep) return { file: null, diagnostics: [nestedTooDeeply(MAX_EXPR_DEPTH, tooDeep)] };
+  return { file, diagnostics: bag.all };
+}
+
+/** Parses an activation binding such as `hard_sigmoid(0.25, 0.5)` given on the command line. */
+export function parseActivationSpec(source: SourceText): {
+  spec: ActivationSpec | null;
+  diagnostics: readonly Diagnostic[];
+} {
+  const lexed = lex(source.text);
+  cellParser.input = lexed.tokens;
+  const cst = cellParser.activationSpec() as ActivationSpecCstNode;
+  const diagnostics = [
+    ...lexed.diagnostics,
+    ...cellParser.errors.map((e) => syntaxError(e.message, tokenSpan(e.token, source.text))),
+  ].map((d) => ({ ...d, source }));
+  if (diagnostics.length > 0) return { spec: null, diagnostics };
+  const built = toActivationSpec(cst);
+  return { spec: built.spec, diagnostics: built.diagnostics.map((d) => ({ ...d, source })) };
+}
+
+function lex(text: string): { tokens: IToken[]; diagnostics: Diagnostic[] } {
+  const result = T.cellLexer.tokenize(text);
+  const diagnostics = result.errors.slice(0, MAX_REPORTED).map((e) => {
+    const s = { start: e.offset, end: e.offset + e.length };
+    return unexpectedCharacters(text.slice(s.start, s.end), s);
+  });
+  return { tokens: result.tokens, diagnostics };
+}
+
+function tokenSpan(t: IToken, text: string): Span {
+  if (Number.isNaN(t.startOffset) || t.tokenType.name === "EOF") {
+    return { start: text.length, end: text.length };
+  }
+  return { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 };
+}
+
+// Brackets nest, and so does each `?` until its statement ends (`a ? b : c ? d : e` recurses).
+function findTooDeep(tokens: readonly IToken[]): Diagnostic | null {
+  let depth = 0;
+  let conditionals = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.tokenType === T.LParen || t.tokenType === T.LBracket) depth++;
+    else if (t.tokenType === T.RParen || t.tokenType === T.RBracket) depth = Math.max(0, depth - 1);
+    else if (t.tokenType === T.Question) conditionals++;
+    else if (startsDeclaration(tokens, i)) conditionals = 0;
+    if (depth + conditionals > MAX_NESTING) {
+      return nestedTooDeeply(MAX_NESTING, { start: t.startOffset, end: t.startOffset + 1 });
+    }
+  }
+  return null;
+}
+
+// A last guard: should some input still exhaust the stack, it becomes a diagnostic, not a crash.
+function guardStack<R>(run: () => R, text: string): R | Diagnostic {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof RangeError) {
+      return nestedTooDeeply(MAX_NESTING, { start: 0, end: Math.min(1, text.length) });
+    }
+    throw e;
+  }
+}
+
+/** Where the top-level declaration loop gave up: the token it could not start a declaration with. */
+function redundantInputStart(errors: readonly IRecognitionException[]): IToken | null {
+  const gaveUp = errors.find((e) => e.name === "NotAllInputParsedException");
+  return gaveUp && !Number.isNaN(gaveUp.token.startOffset) ? gaveUp.token : null;
+}
+
+const DECLARATION_KEYWORDS: ReadonlySet<TokenType> = new Set([
+  T.Cell,
+  T.Size,
+  T.Input,
+  T.State,
+  T.Param,
+  T.Slot,
+  T.Fn,
+  T.Let,
+  T.Output,
+]);
+
+function startsDeclaration(tokens: readonly IToken[], i: number): boolean {
+  const t = tokens[i];
+  const next = tokens[i + 1]?.tokenType;
+  if (!t) return false;
+  if (DECLARATION_KEYWORDS.has(t.tokenType) && next !== T.Prime && next !== T.LParen) return true;
+  return next === T.Prime && tokens[i + 2]?.tokenType === T.Equals;
+}
+
+/** The tokens from the first declaration start after `stop`, or none. */
+function resumeAfter(tokens: readonly IToken[], stop: IToken): IToken[] {
+  const from = tokens.findIndex((t) => t.startOffset > stop.startOffset);
+  if (from < 0) return [];
+  for (let i = from; i < tokens.length; i++) if (startsDeclaration(tokens, i)) return tokens.slice(i);
+  return [];
+}

@@ -1,0 +1,81 @@
+// The compiler's front door: source text in, diagnostics and IR out. Phases stop at the first one
+// that reports errors, so later phases only ever see well-formed input.
+import {
+  CompileError,
+  type Diagnostic,
+  DiagnosticBag,
+  type SourceText,
+} from "./diagnostics.js";
+import type { CellFile } from "./dsl/ast.js";
+import { parseActivationSpec, parseCell } from "./dsl/parse.js";
+import type { CellIR } from "./compiler/ir.js";
+import { lower } from "./compiler/lower.js";
+import { type SlotOverride, resolve } from "./compiler/resolve.js";
+import { library } from "./compiler/resolve-library.js";
+import { verifyIR } from "./compiler/verify.js";
+
+export interface CompileOptions {
+  /** The file name diagnostics and generated code mention. */
+  readonly file?: string;
+  /** Activation-slot overrides by slot name, e.g. `{ gate: "hard_sigmoid(0.25, 0.5)" }`. */
+  readonly activations?: Readonly<Record<string, string>>;
+  /** Check the IR's invariants after lowering (cheap; on unless turned off). */
+  readonly verify?: boolean;
+}
+
+export interface CompileResult {
+  readonly source: SourceText;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly ast?: CellFile;
+  readonly ir?: CellIR;
+}
+
+export function compile(text: string, options: CompileOptions = {}): CompileResult {
+  const source: SourceText = { name: options.file ?? "<input>", text };
+  const bag = new DiagnosticBag();
+  const done = (extra: Partial<CompileResult> = {}): CompileResult => ({
+    source,
+    diagnostics: bag.all,
+    ...extra,
+  });
+
+  const parsed = parseCell(text);
+  bag.addAll(parsed.diagnostics);
+  const overrides = parseOverrides(options.activations ?? {}, bag);
+  if (!parsed.file || bag.hasErrors) return done();
+  const ast = parsed.file;
+
+  const resolved = resolve(ast, overrides);
+  bag.addAll(resolved.diagnostics);
+  if (!resolved.resolution || bag.hasErrors) return done({ ast });
+
+  const lowered = lower(resolved.resolution, source.name, library().fns);
+  bag.addAll(lowered.diagnostics);
+  if (!lowered.ir || bag.hasErrors) return done({ ast });
+  if (options.verify ?? true) verifyIR(lowered.ir, "after lowering");
+  return done({ ast, ir: lowered.ir });
+}
+
+/** Like `compile`, but throws a CompileError (with every diagnostic) unless there is IR. */
+export function compileOrThrow(text: string, options: CompileOptions = {}): CompileResult & { ir: CellIR } {
+  const result = compile(text, options);
+  if (!result.ir) throw new CompileError(result.diagnostics, result.source);
+  return result as CompileResult & { ir: CellIR };
+}
+
+function parseOverrides(activations: Readonly<Record<string, string>>, bag: DiagnosticBag): SlotOverride[] {
+  const overrides: SlotOverride[] = [];
+  for (const [slot, text] of Object.entries(activations)) {
+    const source: SourceText = { name: `--act ${slot}`, text };
+    const parsed = parseActivationSpec(source);
+    bag.addAll(parsed.diagnostics);
+    if (parsed.spec) overrides.push({ slot, spec: parsed.spec, source });
+  }
+  return overrides;
+}
+
+export { CompileError, formatDiagnostic, formatShort } from "./diagnostics.js";
+export type { Diagnostic, SourceText, Span } from "./diagnostics.js";
+export type { CellIR, Node, ValueId } from "./compiler/ir.js";
+export { printIR } from "./compiler/print-ir.js";
+export { verifyIR } from "./compiler/verify.js";

@@ -1,0 +1,16 @@
+// The one error type for bad data files and bad tensors: the message always names the file (or the
+// argument the data came from) and, where there is one, the tensor, so the CLI can print it as is.
+
+export class DataError extends Error {
+  override readonly name = "DataError";
+
+  constructor(
+    readonly source: string,
+    readonly tensorName: string | null,
+    readonly detail: string,
+  ) {
+    super(
+      tensorName === null ? `${source}: ${detail}` : `${source}: tensor '${tensorName}': ${detail}`,
+    );
+  }
+}

@@ -1,0 +1,65 @@
+// Sorts a PyTorch state_dict into layers and directions: `weight_ih_l1_reverse` is parameter
+// `weight_ih` of layer 1, backward direction. Names without `_l{k}` (as nn.LSTMCell saves them)
+// mean a single forward layer. Anything else in the file is an error, as with strict loading.
+import { DataError } from "./data-error.js";
+import type { CellMeta } from "./meta.js";
+import type { Tensor } from "./tensor.js";
+
+export interface StackWeights {
+  /** layers[k][d] maps parameter names (without suffix) to tensors; d = 0 forward, 1 reverse. */
+  readonly layers: readonly (readonly ReadonlyMap<string, Tensor>[])[];
+  /** Whether the names carry `_l{k}` suffixes (nn.LSTM) or not (nn.LSTMCell). */
+  readonly suffixed: boolean;
+}
+
+/** The name a parameter of layer k, direction d is stored under. */
+export function tensorName(stack: StackWeights, param: string, k: number, d: number): string {
+  return stack.suffixed ? `${param}_l${k}${d === 1 ? "_reverse" : ""}` : param;
+}
+
+const SUFFIX = /^(.*)_l(\d+)(_reverse)?$/;
+
+export function splitLayers(
+  meta: CellMeta,
+  weights: ReadonlyMap<string, Tensor>,
+  source: string,
+): StackWeights {
+  const params = new Set(meta.params.map((p) => p.name));
+  const list = (names: Iterable<string>) => [...names].map((n) => `'${n}'`).join(", ");
+  const cells: Map<string, Tensor>[][] = [];
+  let plain = 0;
+  let suffixed = 0;
+  for (const [name, t] of weights) {
+    const m = SUFFIX.exec(name);
+    const base = m && params.has(m[1]!) ? m[1]! : params.has(name) ? name : null;
+    if (base === null) {
+      const detail = `not a parameter of cell '${meta.name}' (expected ${list(params)}, optionally with _l{k} and _reverse)`;
+      throw new DataError(source, name, detail);
+    }
+    const layer = base === name ? 0 : Number(m![2]);
+    const direction = base !== name && m![3] ? 1 : 0;
+    if (base === name) plain++;
+    else suffixed++;
+    const row = (cells[layer] ??= []);
+    (row[direction] ??= new Map()).set(base, t);
+  }
+  if (plain > 0 && suffixed > 0) {
+    throw new DataError(source, null, "mixes names with and without a layer suffix (_l0)");
+  }
+  if (cells.length === 0) cells.push([new Map()]);
+  return { layers: checkComplete(cells, source), suffixed: suffixed > 0 };
+}
+
+/** Every layer present from 0, and the same directions in every layer. */
+function checkComplete(cells: Map<string, Tensor>[][], source: string): Map<string, Tensor>[][] {
+  const directions = cells[0]?.[1] ? 2 : 1;
+  for (let k = 0; k < cells.length; k++) {
+    const row = cells[k];
+    if (!row) throw new DataError(source, null, `layer ${k} is missing (found weights for layer ${cells.length - 1})`);
+    for (let d = 0; d < directions; d++) row[d] ??= new Map();
+    if (row.length > directions) {
+      throw new DataError(source, null, `layer ${k} has _reverse weights but layer 0 does not`);
+    }
+  }
+  return cells;
+}

@@ -1,0 +1,252 @@
+// safetensors files for runtime tensors: reads F32/F64 (F16/BF16 widened to f32) after checking the
+// whole header against the spec, and writes F32/F64. Tensors keep the header's order; any bad input
+// is a DataError naming the file and, where there is one, the tensor.
+
+import { writeFileSync } from "node:fs";
+import { DataError } from "./data-error.js";
+import { readDataFile } from "./read-file.js";
+import { BYTES_PER_ITEM, decodeFloats, encodeFloats, type FloatKind } from "./float-codec.js";
+import { formatShape, shapeSize, tensor, type Tensor } from "./tensor.js";
+
+// Readable dtypes; halves widen to f32 exactly. Integer and 8-bit float data is refused by name.
+const DTYPES: ReadonlyMap<string, FloatKind> = new Map([
+  ["F32", "f32"],
+  ["F64", "f64"],
+  ["F16", "f16"],
+  ["BF16", "bf16"],
+]);
+const METADATA = "__metadata__"; // the one top-level key that is not a tensor
+
+/** One validated header entry; `begin`/`end` are offsets into the data section. */
+interface Entry {
+  readonly name: string;
+  readonly kind: FloatKind;
+  readonly shape: readonly number[];
+  readonly begin: number;
+  readonly end: number;
+}
+
+type Fail = (detail: string) => DataError;
+
+export function readSafetensors(path: string): Map<string, Tensor> {
+  return parseSafetensors(readDataFile(path), path);
+}
+
+export function writeSafetensors(
+  path: string,
+  tensors: Record<string, Tensor> | Map<string, Tensor>,
+  metadata?: Record<string, string>,
+): void {
+  writeFileSync(path, encode(tensors, metadata, path));
+}
+
+export function parseSafetensors(bytes: Uint8Array, source: string): Map<string, Tensor> {
+  const fail: Fail = (detail) => new DataError(source, null, detail);
+  if (bytes.length < 8) {
+    throw fail(`truncated file: expected an 8-byte header length, found ${bytes.length} bytes`);
+  }
+  // The length is a u64: compare it as a bigint so a huge value cannot round into range.
+  const length = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
+  if (length > BigInt(bytes.length - 8)) {
+    throw fail(`header length ${length} runs past the end of the file (${bytes.length} bytes)`);
+  }
+  const dataStart = 8 + Number(length);
+  const dataLength = bytes.length - dataStart;
+  const entries = readHeader(bytes.subarray(8, dataStart), source).map((e) =>
+    readEntry(e.name, e.value, dataLength, source),
+  );
+  checkCoverage(entries, dataLength, source);
+  const out = new Map<string, Tensor>();
+  for (const e of entries) {
+    const data = decodeFloats(bytes, dataStart + e.begin, shapeSize(e.shape), e.kind);
+    out.set(e.name, tensor(data, e.shape));
+  }
+  return out;
+}
+
+export function serializeSafetensors(
+  tensors: Record<string, Tensor> | Map<string, Tensor>,
+  metadata?: Record<string, string>,
+): Uint8Array {
+  return encode(tensors, metadata, "serializeSafetensors");
+}
+
+/** Parses the JSON header and checks `__metadata__`; returns the tensor entries unchecked. */
+function readHeader(raw: Uint8Array, source: string): { name: string; value: unknown }[] {
+  const fail: Fail = (detail) => new DataError(source, null, detail);
+  const text = decodeUtf8(raw, fail);
+  const json = parseJson(text, fail);
+  if (!isObject(json)) throw fail(`expected the header to be a JSON object, found ${show(json)}`);
+  checkMetadata(json[METADATA], fail);
+  // JSON.parse would silently keep the last of two equal keys; a weights file must not be ambiguous.
+  const names = topLevelKeys(text);
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) throw fail(`header names '${name}' twice`);
+    seen.add(name);
+  }
+  return names.filter((n) => n !== METADATA).map((name) => ({ name, value: json[name] }));
+}
+
+function decodeUtf8(raw: Uint8Array, fail: Fail): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(raw);
+  } catch {
+    throw fail("header is not valid UTF-8");
+  }
+}
+
+function parseJson(text: string, fail: Fail): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw fail(`header is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function checkMetadata(metadata: unknown, fail: Fail): void {
+  if (metadata === undefined) return;
+  const expected = "expected __metadata__ to map strings to strings";
+  if (!isObject(metadata)) throw fail(`${expected}, found ${show(metadata)}`);
+  for (const [key, value] of Object.entries(metadata)) {
+    if (!isString(value)) throw fail(`${expected}, found ${JSON.stringify(key)}: ${show(value)}`);
+  }
+}
+
+/** Checks one entry's fields, its size against its shape, and that it lies in the data section. */
+function readEntry(name: string, value: unknown, dataLength: number, source: string): Entry {
+  const fail: Fail = (detail) => new DataError(source, name, detail);
+  if (!isObject(value)) {
+    throw fail(`expected an object with dtype, shape and data_offsets, found ${show(value)}`);
+  }
+  const { dtype, shape, data_offsets: offsets } = value;
+  if (!isString(dtype)) throw fail(`expected dtype to be a string, found ${show(dtype)}`);
+  const kind = DTYPES.get(dtype);
+  if (kind === undefined) {
+    throw fail(`unsupported dtype '${dtype}': only F32, F64, F16 and BF16 are supported`);
+  }
+  if (!isSizeList(shape)) {
+    throw fail(`expected shape to be a list of non-negative integers, found ${show(shape)}`);
+  }
+  const [begin, end] = isSizeList(offsets) && offsets.length === 2 ? offsets : [];
+  if (begin === undefined || end === undefined || end < begin) {
+    throw fail(
+      `expected data_offsets to be [begin, end] with 0 <= begin <= end, found ${show(offsets)}`,
+    );
+  }
+  const span = `data_offsets [${begin}, ${end}]`;
+  const need = shapeSize(shape) * BYTES_PER_ITEM[kind];
+  if (end - begin !== need) {
+    const needs = `shape ${formatShape(shape)} of ${dtype} needs ${need}`;
+    throw fail(`${span} hold ${end - begin} bytes but ${needs}`);
+  }
+  if (end > dataLength) {
+    throw fail(`${span} run past the end of the ${dataLength}-byte data section`);
+  }
+  return { name, kind, shape, begin, end };
+}
+
+/** The spec wants the tensors to tile the data section exactly: no overlaps and no holes. */
+function checkCoverage(entries: readonly Entry[], dataLength: number, source: string): void {
+  // Sorted by position, each tensor must start where the previous one ended; an empty tensor
+  // inside another one's bytes counts as an overlap, as in the reference implementation.
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let previous: Entry | undefined;
+  for (const e of sorted) {
+    const covered = previous?.end ?? 0;
+    if (previous !== undefined && e.begin < covered) {
+      const other = `tensor '${previous.name}' at [${previous.begin}, ${previous.end}]`;
+      throw new DataError(source, e.name, `data_offsets [${e.begin}, ${e.end}] overlap ${other}`);
+    }
+    if (e.begin > covered) throw hole(source, covered, e.begin);
+    previous = e;
+  }
+  const covered = previous?.end ?? 0;
+  if (covered < dataLength) throw hole(source, covered, dataLength);
+}
+
+function hole(source: string, from: number, to: number): DataError {
+  const detail = `bytes ${from} to ${to} of the data section belong to no tensor (a hole)`;
+  return new DataError(source, null, detail);
+}
+
+function encode(
+  tensors: Record<string, Tensor> | Map<string, Tensor>,
+  metadata: Record<string, string> | undefined,
+  source: string,
+): Uint8Array {
+  const list = tensors instanceof Map ? [...tensors] : Object.entries(tensors);
+  // The JSON is assembled by hand: an object would move integer-like names to the front.
+  const parts: string[] = [];
+  let offset = 0;
+  for (const [name, t] of list) {
+    checkTensor(name, t, source);
+    const dtype = t.data instanceof Float32Array ? "F32" : "F64";
+    const entry = { dtype, shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
+    parts.push(`${JSON.stringify(name)}:${JSON.stringify(entry)}`);
+    offset += t.data.byteLength;
+  }
+  // Metadata goes last, as in the shared fixtures, so re-serializing them reproduces their bytes.
+  if (metadata !== undefined) parts.push(`${JSON.stringify(METADATA)}:${JSON.stringify(metadata)}`);
+  const json = new TextEncoder().encode(`{${parts.join(",")}}`);
+  const headerLength = Math.ceil(json.length / 8) * 8; // padded with spaces, as the spec allows
+  const out = new Uint8Array(8 + headerLength + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerLength), true);
+  out.set(json, 8);
+  out.fill(0x20, 8 + json.length, 8 + headerLength);
+  let at = 8 + headerLength;
+  for (const [, t] of list) {
+    encodeFloats(t.data, out, at);
+    at += t.data.byteLength;
+  }
+  return out;
+}
+
+function checkTensor(name: string, t: Tensor, source: string): void {
+  const fail: Fail = (detail) => new DataError(source, name, detail);
+  if (name === METADATA) throw fail("the name __metadata__ is reserved for metadata");
+  if (!isSizeList(t.shape)) throw fail(`shape ${formatShape(t.shape)} is not a list of sizes`);
+  if (t.data.length !== shapeSize(t.shape)) {
+    const need = shapeSize(t.shape);
+    throw fail(
+      `data has ${t.data.length} elements but shape ${formatShape(t.shape)} needs ${need}`,
+    );
+  }
+}
+
+/** The keys of a valid JSON object text, in file order (JSON.parse sorts integer-like keys first). */
+function topLevelKeys(text: string): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      const start = i;
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+      if (depth === 1 && expectKey) keys.push(String(JSON.parse(text.slice(start, i + 1))));
+      expectKey = false;
+    } else if (c === "{" || c === "[") {
+      depth++;
+      expectKey = depth === 1;
+    } else if (c === "}" || c === "]") {
+      depth--;
+    } else if (c === "," && depth === 1) {
+      expectKey = true;
+    }
+  }
+  return keys;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+const isString = (v: unknown): v is string => typeof v === "string";
+const isSizeList = (v: unknown): v is number[] =>
+  Array.isArray(v) && v.every((d) => Number.isSafeInteger(d) && d >= 0);
+
+/** A short JSON rendering of a found value for messages. */
+function show(v: unknown): string {
+  if (v === undefined) return "nothing";
+  const s = JSON.stringify(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
