@@ -138,7 +138,9 @@ function excerpt(src: SourceText, s: Span): string[] {
   const lines: string[] = [];
   for (let n = first; n <= last; n++) {
     const marker = n === line ? ">" : " ";
-    lines.push(`${marker} ${String(n).padStart(width)} | ${window(map.lineText(n), shift)}`.trimEnd());
+    lines.push(
+      `${marker} ${String(n).padStart(width)} | ${window(map.lineText(n), shift)}`.trimEnd(),
+    );
     if (n === line) {
       const lineEnd = s.start - column + 1 + map.lineText(n).length;
       const length = Math.max(1, Math.min(s.end, lineEnd) - s.start);

@@ -1,11 +1,6 @@
 // The compiler's front door: source text in, diagnostics and IR out. Phases stop at the first one
 // that reports errors, so later phases only ever see well-formed input.
-import {
-  CompileError,
-  type Diagnostic,
-  DiagnosticBag,
-  type SourceText,
-} from "./diagnostics.js";
+import { CompileError, type Diagnostic, DiagnosticBag, type SourceText } from "./diagnostics.js";
 import type { CellFile } from "./dsl/ast.js";
 import { parseActivationSpec, parseCell } from "./dsl/parse.js";
 import type { CellIR } from "./compiler/ir.js";
@@ -57,13 +52,19 @@ export function compile(text: string, options: CompileOptions = {}): CompileResu
 }
 
 /** Like `compile`, but throws a CompileError (with every diagnostic) unless there is IR. */
-export function compileOrThrow(text: string, options: CompileOptions = {}): CompileResult & { ir: CellIR } {
+export function compileOrThrow(
+  text: string,
+  options: CompileOptions = {},
+): CompileResult & { ir: CellIR } {
   const result = compile(text, options);
   if (!result.ir) throw new CompileError(result.diagnostics, result.source);
   return result as CompileResult & { ir: CellIR };
 }
 
-function parseOverrides(activations: Readonly<Record<string, string>>, bag: DiagnosticBag): SlotOverride[] {
+function parseOverrides(
+  activations: Readonly<Record<string, string>>,
+  bag: DiagnosticBag,
+): SlotOverride[] {
   const overrides: SlotOverride[] = [];
   for (const [slot, text] of Object.entries(activations)) {
     const source: SourceText = { name: `--act ${slot}`, text };

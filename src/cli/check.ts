@@ -11,7 +11,9 @@ function count(n: number, what: string): string {
 export function summarize(ir: CellIR): string {
   const shape = (d: { name: string; shape: CellIR["inputs"][number]["shape"] }) =>
     `${d.name}${formatSymbolicShape(d.shape)}`;
-  const slots = ir.slots.map((s) => `${s.slot}=${s.activation}${s.args.length ? `(${s.args.join(", ")})` : ""}`);
+  const slots = ir.slots.map(
+    (s) => `${s.slot}=${s.activation}${s.args.length ? `(${s.args.join(", ")})` : ""}`,
+  );
   return [
     `cell ${ir.name}`,
     `input ${ir.inputs.map(shape).join(", ")}`,
@@ -33,7 +35,8 @@ with its file:line:column, then one summary line per file. Exits 1 if any file h
   --act SLOT=SPEC   bind an activation slot, e.g. --act gate=hard_sigmoid(0.25, 0.5)`,
   options: ACT_OPTION,
   run(values, files) {
-    if (files.length === 0) throw new UsageError("cellc check needs at least one FILE (see 'cellc check --help')");
+    if (files.length === 0)
+      throw new UsageError("cellc check needs at least one FILE (see 'cellc check --help')");
     const activations = activationOverrides(values);
     let failed = 0;
     for (const file of files) {
@@ -43,7 +46,9 @@ with its file:line:column, then one summary line per file. Exits 1 if any file h
         process.stdout.write(`${file}: ok${note}: ${summarize(result.ir)}\n`);
       } else {
         failed++;
-        process.stdout.write(`${file}: ${count(errors, "error")}${warnings ? `, ${count(warnings, "warning")}` : ""}\n`);
+        process.stdout.write(
+          `${file}: ${count(errors, "error")}${warnings ? `, ${count(warnings, "warning")}` : ""}\n`,
+        );
       }
     }
     return failed > 0 ? 1 : 0;

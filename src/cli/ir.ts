@@ -14,7 +14,8 @@ shape, the source name it carries and where in FILE it came from.
   --act SLOT=SPEC   bind an activation slot, e.g. --act cand=hard_tanh`,
   options: ACT_OPTION,
   run(values, files) {
-    if (files.length !== 1) throw new UsageError("cellc ir takes exactly one FILE (see 'cellc ir --help')");
+    if (files.length !== 1)
+      throw new UsageError("cellc ir takes exactly one FILE (see 'cellc ir --help')");
     const { result } = loadCell(files[0]!, activationOverrides(values));
     if (!result.ir) return 1;
     process.stdout.write(printIR(result.ir, result.source));

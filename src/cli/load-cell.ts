@@ -18,14 +18,23 @@ export function readSource(path: string): string {
     return readFileSync(path, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (e as Error).message;
+    const reason =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "is a directory"
+          : (e as Error).message;
     throw new FileError(`${path}: cannot read: ${reason}`);
   }
 }
 
-export function loadCell(path: string, activations: Readonly<Record<string, string>> = {}): LoadedCell {
+export function loadCell(
+  path: string,
+  activations: Readonly<Record<string, string>> = {},
+): LoadedCell {
   const result = compile(readSource(path), { file: path, activations });
-  for (const d of result.diagnostics) process.stderr.write(`${formatDiagnostic(d, result.source)}\n\n`);
+  for (const d of result.diagnostics)
+    process.stderr.write(`${formatDiagnostic(d, result.source)}\n\n`);
   const errors = result.diagnostics.filter((d) => d.severity === "error").length;
   return { result, errors, warnings: result.diagnostics.length - errors };
 }

@@ -11,7 +11,9 @@ import { parseVerbArgs, UsageError, type Verb } from "./usage.js";
 const VERBS: readonly Verb[] = [checkVerb, irVerb];
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -39,7 +41,8 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const verb = VERBS.find((v) => v.name === first);
-  if (!verb) throw new UsageError(`unknown verb '${first}' (verbs: ${VERBS.map((v) => v.name).join(", ")})`);
+  if (!verb)
+    throw new UsageError(`unknown verb '${first}' (verbs: ${VERBS.map((v) => v.name).join(", ")})`);
   const { values, positionals } = parseVerbArgs(verb, rest);
   if (values["help"]) {
     process.stdout.write(`${verb.help}\n`);
@@ -60,7 +63,9 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`cellc: ${e.message}\n`);
       process.exitCode = 1;
     } else {
-      const detail = process.env["CELLC_DEBUG"] ? `\n${(e as Error).stack}` : " (set CELLC_DEBUG=1 for details)";
+      const detail = process.env["CELLC_DEBUG"]
+        ? `\n${(e as Error).stack}`
+        : " (set CELLC_DEBUG=1 for details)";
       process.stderr.write(`cellc: internal error: ${(e as Error).message}${detail}\n`);
       process.exitCode = 70;
     }

@@ -14,9 +14,14 @@ export interface Verb {
   run(values: ParsedValues, positionals: readonly string[]): Promise<number> | number;
 }
 
-export type ParsedValues = Readonly<Record<string, string | boolean | (string | boolean)[] | undefined>>;
+export type ParsedValues = Readonly<
+  Record<string, string | boolean | (string | boolean)[] | undefined>
+>;
 
-export function parseVerbArgs(verb: Verb, argv: readonly string[]): { values: ParsedValues; positionals: string[] } {
+export function parseVerbArgs(
+  verb: Verb,
+  argv: readonly string[],
+): { values: ParsedValues; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -26,7 +31,9 @@ export function parseVerbArgs(verb: Verb, argv: readonly string[]): { values: Pa
     });
     return { values, positionals };
   } catch (e) {
-    throw new UsageError(`${(e as Error).message.split("\n")[0]}\n(see 'cellc ${verb.name} --help')`);
+    throw new UsageError(
+      `${(e as Error).message.split("\n")[0]}\n(see 'cellc ${verb.name} --help')`,
+    );
   }
 }
 
@@ -38,7 +45,10 @@ export function activationOverrides(values: ParsedValues): Record<string, string
   for (const item of list) {
     const text = String(item);
     const eq = text.indexOf("=");
-    if (eq <= 0) throw new UsageError(`--act expects SLOT=SPEC, such as gate=hard_sigmoid(0.25, 0.5); got '${text}'`);
+    if (eq <= 0)
+      throw new UsageError(
+        `--act expects SLOT=SPEC, such as gate=hard_sigmoid(0.25, 0.5); got '${text}'`,
+      );
     overrides[text.slice(0, eq).trim()] = text.slice(eq + 1);
   }
   return overrides;

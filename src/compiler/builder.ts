@@ -71,8 +71,15 @@ export class IRBuilder {
     if ("shape" in attrs) return attrs.shape;
     if (op === "const") return [];
     const len = "len" in attrs ? attrs.len : undefined;
-    const result = inferShape(op, args.map((a) => this.node(a).shape), len);
-    assert("shape" in result, `${op} of ${args.map((a) => `%${a}`).join(", ")}: ${"problem" in result ? result.problem : ""}`);
+    const result = inferShape(
+      op,
+      args.map((a) => this.node(a).shape),
+      len,
+    );
+    assert(
+      "shape" in result,
+      `${op} of ${args.map((a) => `%${a}`).join(", ")}: ${"problem" in result ? result.problem : ""}`,
+    );
     return result.shape;
   }
 }

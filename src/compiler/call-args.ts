@@ -27,7 +27,9 @@ export function bindArguments(
   args.forEach((arg, i) => {
     if (arg.name === null) {
       if (sawNamed) {
-        diagnostics.push(badArgument("a positional argument cannot follow a named one", arg.value.span));
+        diagnostics.push(
+          badArgument("a positional argument cannot follow a named one", arg.value.span),
+        );
         ok = false;
       } else if (i < params.length) bound[i] = { expr: arg.value };
       return;

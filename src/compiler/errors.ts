@@ -41,14 +41,23 @@ export const primeNeverAssigned = (name: string, span: Span, isState: boolean): 
 export const unknownActivation = (name: string, span: Span, hint = ""): Diagnostic =>
   error("E206", `unknown activation '${name}'${hint}`, span);
 
-export const unknownSlot = (name: string, known: readonly string[], span: Span | null): Diagnostic =>
+export const unknownSlot = (
+  name: string,
+  known: readonly string[],
+  span: Span | null,
+): Diagnostic =>
   error(
     "E207",
     `unknown activation slot '${name}'${known.length ? ` (this cell has ${known.map((k) => `'${k}'`).join(", ")})` : " (this cell has no slots)"}`,
     span,
   );
 
-export const wrongArgumentCount = (what: string, expected: string, got: number, span: Span): Diagnostic =>
+export const wrongArgumentCount = (
+  what: string,
+  expected: string,
+  got: number,
+  span: Span,
+): Diagnostic =>
   error("E208", `${what} takes ${expected}, but ${got} ${got === 1 ? "was" : "were"} given`, span);
 
 export const splitUneven = (shape: string, parts: number, span: Span): Diagnostic =>

@@ -51,7 +51,12 @@ export function interpretStep(ir: CellIR, sizes: Sizes, leaf: LeafValues): Float
   return values;
 }
 
-function evaluate(n: Node, values: readonly Float64Array[], sizes: Sizes, leaf: LeafValues): Float64Array {
+function evaluate(
+  n: Node,
+  values: readonly Float64Array[],
+  sizes: Sizes,
+  leaf: LeafValues,
+): Float64Array {
   if (isLeaf(n)) return leaf(n);
   const out = new Float64Array(n.shape.reduce((p, d) => p * size(d, sizes), 1));
   const arg = (k: number): Float64Array => values[n.args[k]!]!;

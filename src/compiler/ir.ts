@@ -5,7 +5,17 @@ import type { Shape, Size } from "../runtime/size.js";
 
 export type ValueId = number;
 
-export const UNARY_OPS = ["neg", "exp", "expm1", "log", "log1p", "abs", "sqrt", "tanh", "sigmoid"] as const;
+export const UNARY_OPS = [
+  "neg",
+  "exp",
+  "expm1",
+  "log",
+  "log1p",
+  "abs",
+  "sqrt",
+  "tanh",
+  "sigmoid",
+] as const;
 export const BINARY_OPS = [
   ...["add", "sub", "mul", "div", "max", "min", "pow"],
   ...["lt", "le", "gt", "ge", "eq", "ne"],

@@ -65,7 +65,9 @@ class Lowerer {
     const id = this.expr(value, FILE_ENV);
     if (id !== null && this.builder.node(id).shape.length !== 1) {
       const shape = formatSymbolicShape(this.builder.node(id).shape);
-      this.diagnostics.push(E.shapeMismatch(`the output must be a vector, not ${shape}`, value.span));
+      this.diagnostics.push(
+        E.shapeMismatch(`the output must be a vector, not ${shape}`, value.span),
+      );
       return null;
     }
     return id;
@@ -90,7 +92,12 @@ class Lowerer {
     if (x === null) return poison;
     const shape = this.builder.node(x).shape;
     if (shape.length !== 1) {
-      this.diagnostics.push(E.shapeMismatch(`only vectors can be split, not ${formatSymbolicShape(shape)}`, decl.value.span));
+      this.diagnostics.push(
+        E.shapeMismatch(
+          `only vectors can be split, not ${formatSymbolicShape(shape)}`,
+          decl.value.span,
+        ),
+      );
       return poison;
     }
     const len = divideSize(shape[0]!, parts);
@@ -132,7 +139,9 @@ class Lowerer {
       case "input":
       case "state":
       case "param": {
-        const decl = [this.r.input, ...this.r.states, ...this.r.params].find((d) => d.name.name === ref.name)!;
+        const decl = [this.r.input, ...this.r.states, ...this.r.params].find(
+          (d) => d.name.name === ref.name,
+        )!;
         return this.builder.leaf(ref.kind, ref.name, this.r.shapes.get(ref.name)!, decl.name.span);
       }
       case "next":
@@ -149,7 +158,12 @@ class Lowerer {
     if (!ref) throw new Error(`internal: unresolved call '${e.callee.name}'`);
     const span = env.callSite ?? e.span;
     const args = ref.args.map((a) => this.arg(a, env, span));
-    return this.apply(ref.callee, args, env.callSite ?? (this.isLibrary(ref.callee) ? e.span : null), span);
+    return this.apply(
+      ref.callee,
+      args,
+      env.callSite ?? (this.isLibrary(ref.callee) ? e.span : null),
+      span,
+    );
   }
 
   private apply(callee: Callee, args: readonly Value[], callSite: Span | null, span: Span): Value {
@@ -184,7 +198,10 @@ class Lowerer {
   private op(op: Op, args: readonly Value[], span: Span): Value {
     if (args.some((a) => a === null)) return null;
     const ids = args as ValueId[];
-    const result = inferShape(op, ids.map((a) => this.builder.node(a).shape));
+    const result = inferShape(
+      op,
+      ids.map((a) => this.builder.node(a).shape),
+    );
     if ("problem" in result) {
       this.diagnostics.push(E.shapeMismatch(result.problem, span));
       return null;
@@ -211,8 +228,16 @@ export function lower(
     sizes: r.sizes,
     inputs: [{ name: r.input.name.name, shape: r.shapes.get(r.input.name.name)! }],
     states: r.states.map((s) => ({ name: s.name.name, shape: r.shapes.get(s.name.name)! })),
-    params: r.params.map((p) => ({ name: p.name.name, shape: r.shapes.get(p.name.name)!, fill: p.default?.value ?? null })),
-    slots: [...r.slots.values()].map((t) => ({ slot: t.slot, activation: t.activation, args: t.extra })),
+    params: r.params.map((p) => ({
+      name: p.name.name,
+      shape: r.shapes.get(p.name.name)!,
+      fill: p.default?.value ?? null,
+    })),
+    slots: [...r.slots.values()].map((t) => ({
+      slot: t.slot,
+      activation: t.activation,
+      args: t.extra,
+    })),
     nodes: l.builder.finish(),
     next: next as Map<string, ValueId>,
     output,

@@ -42,9 +42,13 @@ export function printIR(ir: CellIR, source?: SourceText): string {
     ...ir.inputs.map((d) => `  input ${d.name} : ${formatSymbolicShape(d.shape)}`),
     ...ir.states.map((d) => `  state ${d.name} : ${formatSymbolicShape(d.shape)}`),
     ...ir.params.map(
-      (d) => `  param ${d.name} : ${formatSymbolicShape(d.shape)}${d.fill === null ? "" : ` = ${formatNumber(d.fill)}`}`,
+      (d) =>
+        `  param ${d.name} : ${formatSymbolicShape(d.shape)}${d.fill === null ? "" : ` = ${formatNumber(d.fill)}`}`,
     ),
-    ...ir.slots.map((s) => `  slot ${s.slot} = ${s.activation}${s.args.length ? `(${s.args.map(formatNumber).join(", ")})` : ""}`),
+    ...ir.slots.map(
+      (s) =>
+        `  slot ${s.slot} = ${s.activation}${s.args.length ? `(${s.args.map(formatNumber).join(", ")})` : ""}`,
+    ),
   ];
   const lines = [
     `cell ${ir.name}${ir.sizes.length ? ` (sizes ${ir.sizes.join(", ")})` : ""}`,

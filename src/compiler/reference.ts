@@ -22,7 +22,9 @@ export function referenceForward(
       ir.params.map((p) => {
         const given = layerWeights.get(p.name);
         const shape = concreteShape(p.shape, sizes)!;
-        const data = given ? Float64Array.from(given.data) : new Float64Array(shapeSize(shape)).fill(p.fill ?? 0);
+        const data = given
+          ? Float64Array.from(given.data)
+          : new Float64Array(shapeSize(shape)).fill(p.fill ?? 0);
         return [p.name, data] as const;
       }),
     );
@@ -30,7 +32,12 @@ export function referenceForward(
   });
 }
 
-function runLayer(ir: CellIR, sizes: Sizes, params: ReadonlyMap<string, Float64Array>, run: LayerRun): void {
+function runLayer(
+  ir: CellIR,
+  sizes: Sizes,
+  params: ReadonlyMap<string, Float64Array>,
+  run: LayerRun,
+): void {
   const { steps, batch, inSize, xs, ys, outStride, outOffset, reverse } = run;
   const stateIndex = new Map(ir.states.map((s, i) => [s.name, i]));
   for (let s = 0; s < steps; s++) {
@@ -41,7 +48,9 @@ function runLayer(ir: CellIR, sizes: Sizes, params: ReadonlyMap<string, Float64A
         const size = run.states[i]!.length / batch;
         return Float64Array.from(run.states[i]!.subarray(b * size, (b + 1) * size));
       };
-      const x = Float64Array.from(xs.subarray((t * batch + b) * inSize, (t * batch + b + 1) * inSize));
+      const x = Float64Array.from(
+        xs.subarray((t * batch + b) * inSize, (t * batch + b + 1) * inSize),
+      );
       const values = interpretStep(ir, sizes, (n) =>
         n.op === "input" ? x : n.op === "state" ? stateOf(n.name) : params.get(n.name)!,
       );

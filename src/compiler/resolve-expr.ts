@@ -71,7 +71,9 @@ function resolveName(e: ExprOf<"Name">, ctx: ExprContext): void {
   ctx.used.add(symbol);
   const isValue = ["input", "state", "param", "let"].includes(symbol.kind);
   if (isValue && ctx.fn) {
-    ctx.diagnostics.push(E.outsideFunction(e.primed ? `${e.name}'` : e.name, ctx.fn.name.name, e.span));
+    ctx.diagnostics.push(
+      E.outsideFunction(e.primed ? `${e.name}'` : e.name, ctx.fn.name.name, e.span),
+    );
     return;
   }
   if (e.primed) {
@@ -113,7 +115,9 @@ function resolveCall(e: ExprOf<"Call">, ctx: ExprContext, allowSplit: boolean): 
 function bindCall(e: ExprOf<"Call">, ctx: ExprContext, allowSplit: boolean): CallRef | null {
   const name = e.callee.name;
   if (ctx.fn?.params.some((p) => p.name.name === name)) {
-    ctx.diagnostics.push(E.notCallable(name, `a parameter of '${ctx.fn.name.name}'`, e.callee.span));
+    ctx.diagnostics.push(
+      E.notCallable(name, `a parameter of '${ctx.fn.name.name}'`, e.callee.span),
+    );
     return null;
   }
   const symbol = lookup(ctx.scopes, name);
@@ -126,13 +130,21 @@ function bindCall(e: ExprOf<"Call">, ctx: ExprContext, allowSplit: boolean): Cal
   switch (symbol.kind) {
     case "fn": {
       ctx.deps.push({ kind: "fn", decl: symbol.decl });
-      const args = bindArguments(`'${name}'`, fnParamSpecs(symbol.decl), e.args, e.span, ctx.diagnostics);
+      const args = bindArguments(
+        `'${name}'`,
+        fnParamSpecs(symbol.decl),
+        e.args,
+        e.span,
+        ctx.diagnostics,
+      );
       return args && { callee: { kind: "fn", decl: symbol.decl }, args };
     }
     case "slot":
       ctx.deps.push({ kind: "slot", name });
       if (e.args.length !== 1 || e.args[0]!.name !== null) {
-        ctx.diagnostics.push(E.wrongArgumentCount(`slot '${name}'`, "1 argument", e.args.length, e.span));
+        ctx.diagnostics.push(
+          E.wrongArgumentCount(`slot '${name}'`, "1 argument", e.args.length, e.span),
+        );
         return null;
       }
       return { callee: { kind: "slot", name }, args: [{ expr: e.args[0]!.value }] };
@@ -153,7 +165,8 @@ function bindPrimitive(
   const { prim } = symbol;
   const callee: Callee = { kind: "primitive", prim };
   if (prim.kind === "split" && !allowSplit) {
-    const message = "split(...) yields several values: bind them with 'let a, b, ... = split(x, n)'";
+    const message =
+      "split(...) yields several values: bind them with 'let a, b, ... = split(x, n)'";
     ctx.diagnostics.push(E.splitMisuse(message, e.span));
     return null;
   }

@@ -20,7 +20,11 @@ export interface SlotOverride {
 
 function calleeOf(symbol: Symbol | undefined): SlotTarget["callee"] | null {
   if (symbol?.kind === "fn") return { kind: "fn", decl: symbol.decl };
-  if (symbol?.kind === "primitive" && symbol.prim.kind !== "split" && symbol.prim.kind !== "concat") {
+  if (
+    symbol?.kind === "primitive" &&
+    symbol.prim.kind !== "split" &&
+    symbol.prim.kind !== "concat"
+  ) {
     return { kind: "primitive", prim: symbol.prim };
   }
   return null;
@@ -68,7 +72,8 @@ export function resolveSlots(
   const known = slotDecls.map((d) => d.name.name);
   const byName = new Map(overrides.map((o) => [o.slot, o]));
   for (const o of overrides) {
-    if (!known.includes(o.slot)) diagnostics.push({ ...E.unknownSlot(o.slot, known, null), source: o.source });
+    if (!known.includes(o.slot))
+      diagnostics.push({ ...E.unknownSlot(o.slot, known, null), source: o.source });
   }
   const targets = new Map<string, SlotTarget>();
   for (const d of slotDecls) {

@@ -54,15 +54,30 @@ export function resolve(
     const deps: Dependency[] = [];
     if (d.kind === "Let") {
       resolveExpr(d.value, context(null, deps), d.names.length > 1);
-      graph.push({ key: letKey(d), label: d.names.map((n) => n.name).join(", "), deps: deps.map(depKey), span: d.span });
+      graph.push({
+        key: letKey(d),
+        label: d.names.map((n) => n.name).join(", "),
+        deps: deps.map(depKey),
+        span: d.span,
+      });
     } else if (d.kind === "Update") {
       resolveExpr(d.value, context(null, deps));
-      graph.push({ key: `next:${d.name.name}`, label: `${d.name.name}'`, deps: deps.map(depKey), span: d.span });
+      graph.push({
+        key: `next:${d.name.name}`,
+        label: `${d.name.name}'`,
+        deps: deps.map(depKey),
+        span: d.span,
+      });
     } else if (d.kind === "Output") {
       resolveExpr(d.value, context(null, deps));
     } else if (d.kind === "Fn") {
       resolveExpr(d.body, context(d, deps));
-      fnGraph.push({ key: `fn:${d.name.name}`, label: d.name.name, deps: deps.map(depKey), span: d.name.span });
+      fnGraph.push({
+        key: `fn:${d.name.name}`,
+        label: d.name.name,
+        deps: deps.map(depKey),
+        span: d.name.span,
+      });
     }
   }
   for (const [name, target] of slots) {
@@ -85,7 +100,19 @@ export function resolve(
   }
   const { cellName, input, states, params, updates, output } = structure.complete;
   const sizes = [...scope.values()].flatMap((s) => (s.kind === "size" ? [s.name] : []));
-  const resolution: Resolution = { cellName, sizes, input, states, params, shapes, updates, output, slots, values, calls };
+  const resolution: Resolution = {
+    cellName,
+    sizes,
+    input,
+    states,
+    params,
+    shapes,
+    updates,
+    output,
+    slots,
+    values,
+    calls,
+  };
   return { resolution, diagnostics };
 }
 
@@ -126,7 +153,8 @@ function warnUnused(
 ): void {
   for (const symbol of scope.values()) {
     if (used.has(symbol)) continue;
-    if (symbol.kind === "param") diagnostics.push(E.unusedParam(symbol.decl.name.name, symbol.decl.name.span));
+    if (symbol.kind === "param")
+      diagnostics.push(E.unusedParam(symbol.decl.name.name, symbol.decl.name.span));
     if (symbol.kind === "let") {
       const name = symbol.decl.names[symbol.index]!;
       diagnostics.push(E.unusedLet(name.name, name.span));

@@ -37,10 +37,20 @@ function resolveSize(e: SizeExpr, scope: Scope, diagnostics: Diagnostic[]): Size
       const symbol = scope.get(e.name);
       if (symbol?.kind === "size") return sizeVar(e.name);
       if (symbol) {
-        diagnostics.push(badSize(`'${e.name}' is not a size (declare sizes with 'size ${e.name}')`, e.span));
+        diagnostics.push(
+          badSize(`'${e.name}' is not a size (declare sizes with 'size ${e.name}')`, e.span),
+        );
       } else {
-        const sizes = [...scope.values()].filter((s) => s.kind === "size").map((s) => (s.kind === "size" ? s.name : ""));
-        diagnostics.push(unknownName(e.name, e.span, didYouMean(e.name, sizes) || ` (declare it with 'size ${e.name}')`));
+        const sizes = [...scope.values()]
+          .filter((s) => s.kind === "size")
+          .map((s) => (s.kind === "size" ? s.name : ""));
+        diagnostics.push(
+          unknownName(
+            e.name,
+            e.span,
+            didYouMean(e.name, sizes) || ` (declare it with 'size ${e.name}')`,
+          ),
+        );
       }
       return null;
     }
@@ -52,7 +62,9 @@ function resolveSize(e: SizeExpr, scope: Scope, diagnostics: Diagnostic[]): Size
       if (e.op === "-") return subSizes(lhs, rhs);
       if (isConstSize(lhs)) return scaleSize(rhs, lhs.constant);
       if (isConstSize(rhs)) return scaleSize(lhs, rhs.constant);
-      diagnostics.push(badSize("a size can multiply a size only by a number (sizes stay linear)", e.span));
+      diagnostics.push(
+        badSize("a size can multiply a size only by a number (sizes stay linear)", e.span),
+      );
       return null;
     }
   }

@@ -25,7 +25,9 @@ export function checkSplits(
     const literal = "expr" in parts && parts.expr.kind === "Number" ? parts.expr.value : null;
     const where = "expr" in parts ? parts.expr.span : d.value.span;
     if (literal === null || !Number.isInteger(literal) || literal < 1) {
-      diagnostics.push(E.splitMisuse("the number of parts in split(x, n) must be a whole number", where));
+      diagnostics.push(
+        E.splitMisuse("the number of parts in split(x, n) must be a whole number", where),
+      );
     } else if (literal !== names) {
       const message = `split(x, ${literal}) yields ${literal} values but ${names} names are bound`;
       diagnostics.push(E.splitMisuse(message, where));

@@ -42,22 +42,44 @@ export function checkStructure(
   diagnostics: Diagnostic[],
 ): { updates: ReadonlyMap<string, DeclOf<"Update">>; complete: CellStructure | null } {
   const cell = exactlyOne(declsOf(file, "Cell"), "'cell NAME' declaration", file, diagnostics);
-  const input = exactlyOne(declsOf(file, "Input"), "input declaration ('input x : [I]')", file, diagnostics);
-  const output = exactlyOne(declsOf(file, "Output"), "output declaration ('output h'')", file, diagnostics);
+  const input = exactlyOne(
+    declsOf(file, "Input"),
+    "input declaration ('input x : [I]')",
+    file,
+    diagnostics,
+  );
+  const output = exactlyOne(
+    declsOf(file, "Output"),
+    "output declaration ('output h'')",
+    file,
+    diagnostics,
+  );
   const states = declsOf(file, "State");
   const params = declsOf(file, "Param");
 
   if (input && input.shape.dims.length !== 1) {
-    diagnostics.push(E.badDeclaration(`the input must be a vector (one size), not ${input.shape.dims.length}-dimensional`, input.shape.span));
+    diagnostics.push(
+      E.badDeclaration(
+        `the input must be a vector (one size), not ${input.shape.dims.length}-dimensional`,
+        input.shape.span,
+      ),
+    );
   }
   for (const s of states) {
     if (s.shape.dims.length !== 1) {
-      diagnostics.push(E.badDeclaration(`state '${s.name.name}' must be a vector (one size)`, s.shape.span));
+      diagnostics.push(
+        E.badDeclaration(`state '${s.name.name}' must be a vector (one size)`, s.shape.span),
+      );
     }
   }
   for (const p of params) {
     if (p.shape.dims.length > 2) {
-      diagnostics.push(E.badDeclaration(`parameter '${p.name.name}' has ${p.shape.dims.length} dimensions; at most 2 are supported`, p.shape.span));
+      diagnostics.push(
+        E.badDeclaration(
+          `parameter '${p.name.name}' has ${p.shape.dims.length} dimensions; at most 2 are supported`,
+          p.shape.span,
+        ),
+      );
     }
   }
 
@@ -75,6 +97,8 @@ export function checkStructure(
   }
 
   const complete =
-    cell && input && output ? { cellName: cell.name.name, input, states, params, updates, output } : null;
+    cell && input && output
+      ? { cellName: cell.name.name, input, states, params, updates, output }
+      : null;
   return { updates, complete };
 }

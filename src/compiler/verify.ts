@@ -29,17 +29,21 @@ export function verifyIR(ir: CellIR, when = ""): void {
   ir.nodes.forEach((n, i) => {
     if (n.id !== i) fail(`node at index ${i} has id %${n.id}`);
     const arity = arityOf(n);
-    if (arity !== null && n.args.length !== arity) fail(`${printNode(n)} has ${n.args.length} args`);
+    if (arity !== null && n.args.length !== arity)
+      fail(`${printNode(n)} has ${n.args.length} args`);
     if (n.op === "concat" && n.args.length === 0) fail(`${printNode(n)} joins nothing`);
-    for (const a of n.args) if (!(a >= 0 && a < i)) fail(`${printNode(n)} uses %${a} before it exists`);
+    for (const a of n.args)
+      if (!(a >= 0 && a < i)) fail(`${printNode(n)} uses %${a} before it exists`);
     checkShape(n, ir, decls, fail);
   });
   const valid = (id: number) => id >= 0 && id < ir.nodes.length;
-  if (ir.next.size !== ir.states.length) fail(`${ir.next.size} next values for ${ir.states.length} states`);
+  if (ir.next.size !== ir.states.length)
+    fail(`${ir.next.size} next values for ${ir.states.length} states`);
   for (const s of ir.states) {
     const id = ir.next.get(s.name);
     if (id === undefined || !valid(id)) fail(`state '${s.name}' has no next value`);
-    if (!shapeEquals(ir.nodes[id!]!.shape, s.shape)) fail(`next value of '${s.name}' has the wrong shape`);
+    if (!shapeEquals(ir.nodes[id!]!.shape, s.shape))
+      fail(`next value of '${s.name}' has the wrong shape`);
   }
   if (!valid(ir.output)) fail(`output %${ir.output} does not exist`);
 }
@@ -53,7 +57,8 @@ function checkShape(
   if (n.op === "input" || n.op === "state" || n.op === "param") {
     const declared = decls.get(`${n.op} ${n.name}`);
     if (!declared) fail(`${printNode(n)} names nothing declared`);
-    if (!shapeEquals(declared!, n.shape)) fail(`${printNode(n)} is declared ${formatSymbolicShape(declared!)}`);
+    if (!shapeEquals(declared!, n.shape))
+      fail(`${printNode(n)} is declared ${formatSymbolicShape(declared!)}`);
     return;
   }
   if (n.op === "const") {

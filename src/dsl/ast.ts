@@ -106,7 +106,12 @@ export type Decl =
       readonly body: Expr;
       readonly span: Span;
     }
-  | { readonly kind: "Let"; readonly names: readonly Ident[]; readonly value: Expr; readonly span: Span }
+  | {
+      readonly kind: "Let";
+      readonly names: readonly Ident[];
+      readonly value: Expr;
+      readonly span: Span;
+    }
   | { readonly kind: "Update"; readonly name: Ident; readonly value: Expr; readonly span: Span }
   | { readonly kind: "Output"; readonly value: Expr; readonly span: Span };
 

@@ -24,7 +24,8 @@ export interface ParseResult {
 export function parseCell(text: string): ParseResult {
   // A binary file would otherwise produce a wall of lexical errors; one clear diagnostic is better.
   const binary = text.search(/[\u0000\ufffd]/);
-  if (binary >= 0) return { file: null, diagnostics: [notText({ start: binary, end: binary + 1 })] };
+  if (binary >= 0)
+    return { file: null, diagnostics: [notText({ start: binary, end: binary + 1 })] };
   const lexed = lex(text);
   const bag = new DiagnosticBag();
   bag.addAll(lexed.diagnostics);
@@ -146,6 +147,7 @@ function startsDeclaration(tokens: readonly IToken[], i: number): boolean {
 function resumeAfter(tokens: readonly IToken[], stop: IToken): IToken[] {
   const from = tokens.findIndex((t) => t.startOffset > stop.startOffset);
   if (from < 0) return [];
-  for (let i = from; i < tokens.length; i++) if (startsDeclaration(tokens, i)) return tokens.slice(i);
+  for (let i = from; i < tokens.length; i++)
+    if (startsDeclaration(tokens, i)) return tokens.slice(i);
   return [];
 }

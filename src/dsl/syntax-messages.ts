@@ -53,13 +53,15 @@ const DECLARATION_HINT =
 
 function firstTokens(paths: readonly (readonly (readonly TokenType[])[])[]): string[] {
   const out: string[] = [];
-  for (const alt of paths) for (const path of alt) if (path[0]) out.push(describeTokenType(path[0]));
+  for (const alt of paths)
+    for (const path of alt) if (path[0]) out.push(describeTokenType(path[0]));
   return out;
 }
 
 export const syntaxMessages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual }) {
-    if (expected.name === "EOF") return `expected ${DECLARATION_HINT}, found ${describeToken(actual)}`;
+    if (expected.name === "EOF")
+      return `expected ${DECLARATION_HINT}, found ${describeToken(actual)}`;
     return `expected ${describeTokenType(expected)}, found ${describeToken(actual)}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {

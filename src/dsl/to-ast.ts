@@ -142,7 +142,13 @@ class AstBuilder extends BaseVisitor implements C.ICellCstVisitor<void, unknown>
     (ctx.rhs ?? []).forEach((rhs, i) => {
       const op = one(ctx.AddOp?.slice(i)).image === "+" ? "+" : "-";
       const right = this.sizeTerm(rhs.children);
-      result = { kind: "SizeBinary", op, lhs: result, rhs: right, span: cover(result.span, right.span) };
+      result = {
+        kind: "SizeBinary",
+        op,
+        lhs: result,
+        rhs: right,
+        span: cover(result.span, right.span),
+      };
     });
     return result;
   }
@@ -151,7 +157,13 @@ class AstBuilder extends BaseVisitor implements C.ICellCstVisitor<void, unknown>
     let result = this.sizeAtom(one(ctx.lhs).children);
     for (const rhs of ctx.rhs ?? []) {
       const right = this.sizeAtom(rhs.children);
-      result = { kind: "SizeBinary", op: "*", lhs: result, rhs: right, span: cover(result.span, right.span) };
+      result = {
+        kind: "SizeBinary",
+        op: "*",
+        lhs: result,
+        rhs: right,
+        span: cover(result.span, right.span),
+      };
     }
     return result;
   }

@@ -53,7 +53,8 @@ export function bindSizes(
   let progress = true;
   while (progress) {
     progress = false;
-    for (const p of present) progress = learn(p.shape, weights.get(p.name)!.shape, sizes) || progress;
+    for (const p of present)
+      progress = learn(p.shape, weights.get(p.name)!.shape, sizes) || progress;
   }
   learn(meta.input.shape, [inputSize], sizes);
   for (const p of meta.params) checkParam(p, weights.get(p.name), sizes, naming);
@@ -72,12 +73,18 @@ function checkParam(p: ParamMeta, t: Tensor | undefined, sizes: Sizes, naming: L
   const expected = describeExpected(p.shape, sizes);
   const name = naming.tensorName(p.name);
   if (!t) {
-    if (p.fill === null) throw new DataError(naming.source, name, `missing (expected shape ${expected})`);
+    if (p.fill === null)
+      throw new DataError(naming.source, name, `missing (expected shape ${expected})`);
     return;
   }
   const want = concreteShape(p.shape, sizes);
-  const matches = want !== null && want.length === t.shape.length && want.every((d, i) => d === t.shape[i]);
+  const matches =
+    want !== null && want.length === t.shape.length && want.every((d, i) => d === t.shape[i]);
   if (!matches) {
-    throw new DataError(naming.source, name, `expected shape ${expected}, found ${formatShape(t.shape)}`);
+    throw new DataError(
+      naming.source,
+      name,
+      `expected shape ${expected}, found ${formatShape(t.shape)}`,
+    );
   }
 }

@@ -55,7 +55,12 @@ function checkComplete(cells: Map<string, Tensor>[][], source: string): Map<stri
   const directions = cells[0]?.[1] ? 2 : 1;
   for (let k = 0; k < cells.length; k++) {
     const row = cells[k];
-    if (!row) throw new DataError(source, null, `layer ${k} is missing (found weights for layer ${cells.length - 1})`);
+    if (!row)
+      throw new DataError(
+        source,
+        null,
+        `layer ${k} is missing (found weights for layer ${cells.length - 1})`,
+      );
     for (let d = 0; d < directions; d++) row[d] ??= new Map();
     if (row.length > directions) {
       throw new DataError(source, null, `layer ${k} has _reverse weights but layer 0 does not`);

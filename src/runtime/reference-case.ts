@@ -29,15 +29,23 @@ export interface ReferenceCase {
 
 type Json = { readonly [key: string]: unknown };
 
-function field<T>(json: Json, key: string, check: (v: unknown) => v is T, what: string, file: string): T {
+function field<T>(
+  json: Json,
+  key: string,
+  check: (v: unknown) => v is T,
+  what: string,
+  file: string,
+): T {
   const v = json[key];
   if (!check(v)) throw new DataError(file, null, `field '${key}' must be ${what}`);
   return v;
 }
 
 const isString = (v: unknown): v is string => typeof v === "string";
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
-const isStringMap = (v: unknown): v is Record<string, string> => isObject(v) && Object.values(v).every(isString);
+const isObject = (v: unknown): v is Json =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+const isStringMap = (v: unknown): v is Record<string, string> =>
+  isObject(v) && Object.values(v).every(isString);
 const isNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 
 export function loadReferenceCase(dir: string): ReferenceCase {
@@ -70,7 +78,9 @@ export function loadReferenceCase(dir: string): ReferenceCase {
     inputFile,
     states: Object.fromEntries(Object.entries(stateFiles).map(([k, f]) => [k, readNpy(f)])),
     stateFiles,
-    expected: Object.fromEntries(Object.entries(expectedFiles).map(([k, f]) => [k, readNpy(join(dir, f))])),
+    expected: Object.fromEntries(
+      Object.entries(expectedFiles).map(([k, f]) => [k, readNpy(join(dir, f))]),
+    ),
     tolerance: {
       atol: field(tol, "atol", isNumber, "a number", file),
       rtol: field(tol, "rtol", isNumber, "a number", file),

@@ -64,9 +64,19 @@ export function runStack<A extends FloatArray>(
   const stateSizes = new Map<string, number>();
   for (let k = 0; k < L; k++) {
     const bound = layers[k]!.map((w, d) => {
-      const naming = { source: weightSource, tensorName: (p: string) => tensorName(stack, p, k, d) };
+      const naming = {
+        source: weightSource,
+        tensorName: (p: string) => tensorName(stack, p, k, d),
+      };
       const sizes = bindSizes(meta, w, inSize, naming);
-      checkInputSize(meta, sizes, inSize, k, k === 0 ? inputSource : weightSource, naming.tensorName);
+      checkInputSize(
+        meta,
+        sizes,
+        inSize,
+        k,
+        k === 0 ? inputSource : weightSource,
+        naming.tensorName,
+      );
       return { sizes, kernel: makeKernel(sizes, w) };
     });
     const outSize = sizeOf(meta.output.shape[0]!, bound[0]!.sizes);
@@ -77,13 +87,26 @@ export function runStack<A extends FloatArray>(
         stateSizes.set(s.name, size);
         return initialState(initial[s.name], s.name, k * D + d, L * D, B, size, options, alloc);
       });
-      kernel({ xs, inSize, states, ys, outStride: D * outSize, outOffset: d * outSize, steps: T, batch: B, reverse: d === 1 });
+      kernel({
+        xs,
+        inSize,
+        states,
+        ys,
+        outStride: D * outSize,
+        outOffset: d * outSize,
+        steps: T,
+        batch: B,
+        reverse: d === 1,
+      });
       meta.states.forEach((s, i) => finals.get(s.name)!.push(states[i] as A));
     });
     xs = ys;
     inSize = D * outSize;
   }
-  const output = { data: fromSeqFirst(xs, T, B, inSize, options.batchFirst ?? false, alloc), shape: options.batchFirst ? [B, T, inSize] : [T, B, inSize] };
+  const output = {
+    data: fromSeqFirst(xs, T, B, inSize, options.batchFirst ?? false, alloc),
+    shape: options.batchFirst ? [B, T, inSize] : [T, B, inSize],
+  };
   const states: Record<string, Tensor<A>> = {};
   for (const s of meta.states) {
     const size = stateSizes.get(s.name)!;
@@ -100,16 +123,31 @@ function sizeOf(dim: Parameters<typeof evalSize>[0], sizes: Sizes): number {
   return n;
 }
 
-function sequenceDims(input: Tensor, batchFirst: boolean, source: string): { T: number; B: number; I: number } {
+function sequenceDims(
+  input: Tensor,
+  batchFirst: boolean,
+  source: string,
+): { T: number; B: number; I: number } {
   if (input.shape.length !== 3) {
     const layout = batchFirst ? "(batch, time, features)" : "(time, batch, features)";
-    throw new DataError(source, null, `expected a 3-dimensional input ${layout}, found shape ${formatShape(input.shape)}`);
+    throw new DataError(
+      source,
+      null,
+      `expected a 3-dimensional input ${layout}, found shape ${formatShape(input.shape)}`,
+    );
   }
   const [a, b, I] = input.shape as [number, number, number];
   return batchFirst ? { T: b, B: a, I } : { T: a, B: b, I };
 }
 
-function checkInputSize(meta: CellMeta, sizes: Sizes, inSize: number, layer: number, source: string, tensorName: (p: string) => string): void {
+function checkInputSize(
+  meta: CellMeta,
+  sizes: Sizes,
+  inSize: number,
+  layer: number,
+  source: string,
+  tensorName: (p: string) => string,
+): void {
   const want = concreteShape(meta.input.shape, sizes)?.[0];
   if (want === inSize) return;
   const weight = tensorName(meta.params[0]?.name ?? "");
@@ -120,34 +158,65 @@ function checkInputSize(meta: CellMeta, sizes: Sizes, inSize: number, layer: num
   throw new DataError(source, null, detail);
 }
 
-function initialState<A extends FloatArray>(t: Tensor | undefined, name: string, index: number, count: number, B: number, size: number, options: StackOptions, alloc: (n: number) => A): A {
+function initialState<A extends FloatArray>(
+  t: Tensor | undefined,
+  name: string,
+  index: number,
+  count: number,
+  B: number,
+  size: number,
+  options: StackOptions,
+  alloc: (n: number) => A,
+): A {
   const out = alloc(B * size);
   if (!t) return out;
   const want = [count, B, size];
   if (t.shape.length !== 3 || t.shape.some((d, i) => d !== want[i])) {
     const source = options.sources?.states?.[name] ?? "initial states";
-    throw new DataError(source, name, `expected shape (layers*directions, batch, size) = ${formatShape(want)}, found ${formatShape(t.shape)}`);
+    throw new DataError(
+      source,
+      name,
+      `expected shape (layers*directions, batch, size) = ${formatShape(want)}, found ${formatShape(t.shape)}`,
+    );
   }
   out.set(t.data.subarray(index * B * size, (index + 1) * B * size));
   return out;
 }
 
-function toSeqFirst<A extends FloatArray>(data: FloatArray, T: number, B: number, F: number, batchFirst: boolean, alloc: (n: number) => A): A {
+function toSeqFirst<A extends FloatArray>(
+  data: FloatArray,
+  T: number,
+  B: number,
+  F: number,
+  batchFirst: boolean,
+  alloc: (n: number) => A,
+): A {
   const out = alloc(T * B * F);
   if (!batchFirst) {
     out.set(data);
     return out;
   }
-  for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) out.set(data.subarray((b * T + t) * F, (b * T + t + 1) * F), (t * B + b) * F);
+  for (let b = 0; b < B; b++)
+    for (let t = 0; t < T; t++)
+      out.set(data.subarray((b * T + t) * F, (b * T + t + 1) * F), (t * B + b) * F);
   return out;
 }
 
-function fromSeqFirst<A extends FloatArray>(data: FloatArray, T: number, B: number, F: number, batchFirst: boolean, alloc: (n: number) => A): A {
+function fromSeqFirst<A extends FloatArray>(
+  data: FloatArray,
+  T: number,
+  B: number,
+  F: number,
+  batchFirst: boolean,
+  alloc: (n: number) => A,
+): A {
   const out = alloc(T * B * F);
   if (!batchFirst) {
     out.set(data);
     return out;
   }
-  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) out.set(data.subarray((t * B + b) * F, (t * B + b + 1) * F), (b * T + t) * F);
+  for (let t = 0; t < T; t++)
+    for (let b = 0; b < B; b++)
+      out.set(data.subarray((t * B + b) * F, (t * B + b + 1) * F), (b * T + t) * F);
   return out;
 }
