@@ -28,13 +28,15 @@ function roots(file: CellFile): Expr[] {
   return out;
 }
 
-/** The span of the first expression deeper than `limit`, or null. */
+/** Where the first expression deeper than `limit` starts (its whole statement's value), or null. */
 export function exprDepthExceeds(file: CellFile, limit: number): Span | null {
-  const stack: [Expr, number][] = roots(file).map((e) => [e, 1]);
-  while (stack.length > 0) {
-    const [e, depth] = stack.pop()!;
-    if (depth > limit) return e.span;
-    for (const c of children(e)) stack.push([c, depth + 1]);
+  for (const root of roots(file)) {
+    const stack: [Expr, number][] = [[root, 1]];
+    while (stack.length > 0) {
+      const [e, depth] = stack.pop()!;
+      if (depth > limit) return { start: root.span.start, end: root.span.start + 1 };
+      for (const c of children(e)) stack.push([c, depth + 1]);
+    }
   }
   return null;
 }

@@ -1,11 +1,11 @@
 // The grammar of `.cell` files, as a Chevrotain CST parser. Precedence comes from rule nesting:
 // expression (?:) < comparison < additive < multiplicative (* / @) < unary < primary.
 // Newlines are plain whitespace: a statement ends where its expression cannot continue.
-import { CstParser } from "chevrotain";
+import { chevrotain } from "./chevrotain.js";
 import { syntaxMessages } from "./syntax-messages.js";
 import * as T from "./tokens.js";
 
-export class CellParser extends CstParser {
+export class CellParser extends chevrotain.CstParser {
   constructor() {
     super([...T.allTokens], {
       recoveryEnabled: true,

@@ -1,7 +1,10 @@
 // The lexer's tokens. Order matters: keywords precede Identifier (guarded by longer_alt), and
 // longer operators precede their prefixes (`<=` before `<`). Keywords are soft: each is also in
 // the Identifier category, so `cell` can name a slot and `input` a parameter.
-import { createToken, Lexer, type TokenType } from "chevrotain";
+import type { TokenType } from "chevrotain";
+import { chevrotain } from "./chevrotain.js";
+
+const { createToken, Lexer } = chevrotain;
 
 export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
 

@@ -1,0 +1,34 @@
+// The ground truth: every PyTorch reference case, run through the float64 interpreter on the
+// shipped cell it names, must match within the case's own tolerance.
+import { describe, expect, it } from "vitest";
+import { referenceForward } from "../../src/compiler/reference.js";
+import { compareTensors } from "../../src/runtime/compare.js";
+import { loadReferenceCase } from "../../src/runtime/reference-case.js";
+import { compileCell, FIXTURE_DIR, FIXTURE_NAMES } from "../helpers/cells.js";
+
+describe("reference interpreter on the PyTorch fixtures", () => {
+  it("finds every fixture case", () => {
+    expect(FIXTURE_NAMES.length).toBeGreaterThanOrEqual(13);
+  });
+
+  it.each(FIXTURE_NAMES)("matches case %s within its tolerance", (name) => {
+    const c = loadReferenceCase(`${FIXTURE_DIR}/${name}`);
+    const ir = compileCell(c.cell, c.activations);
+    const result = referenceForward(ir, c.weights, c.input, c.states, { batchFirst: c.batchFirst });
+    expect(Object.keys(c.expected)).toContain("output");
+    for (const [tensorName, want] of Object.entries(c.expected)) {
+      const got = tensorName === "output" ? result.output : result.states[tensorName];
+      expect(got, `no computed tensor '${tensorName}'`).toBeDefined();
+      const cmp = compareTensors(got!, want, c.tolerance);
+      expect(cmp.mismatch).toBeNull();
+      expect(cmp.pass, `${name}/${tensorName}: max abs error ${cmp.maxAbs}`).toBe(true);
+    }
+  });
+
+  it("gives exactly 0 0 0 0 0 7 0 0 6 on the lecture case", () => {
+    const c = loadReferenceCase(`${FIXTURE_DIR}/lee_linear`);
+    const ir = compileCell("linear_lstm");
+    const result = referenceForward(ir, c.weights, c.input, c.states);
+    expect(Array.from(result.output.data)).toEqual([0, 0, 0, 0, 0, 7, 0, 0, 6]);
+  });
+});
