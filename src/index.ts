@@ -14,6 +14,8 @@ export interface CompileOptions {
   readonly file?: string;
   /** Activation-slot overrides by slot name, e.g. `{ gate: "hard_sigmoid(0.25, 0.5)" }`. */
   readonly activations?: Readonly<Record<string, string>>;
+  /** How diagnostics name an override's text; the CLI says `--act gate`. */
+  readonly activationLabel?: (slot: string) => string;
   /** Check the IR's invariants after lowering (cheap; on unless turned off). */
   readonly verify?: boolean;
 }
@@ -36,7 +38,8 @@ export function compile(text: string, options: CompileOptions = {}): CompileResu
 
   const parsed = parseCell(text);
   bag.addAll(parsed.diagnostics);
-  const overrides = parseOverrides(options.activations ?? {}, bag);
+  const label = options.activationLabel ?? ((slot: string) => `activations.${slot}`);
+  const overrides = parseOverrides(options.activations ?? {}, label, bag);
   if (!parsed.file || bag.hasErrors) return done();
   const ast = parsed.file;
 
@@ -63,11 +66,12 @@ export function compileOrThrow(
 
 function parseOverrides(
   activations: Readonly<Record<string, string>>,
+  label: (slot: string) => string,
   bag: DiagnosticBag,
 ): SlotOverride[] {
   const overrides: SlotOverride[] = [];
   for (const [slot, text] of Object.entries(activations)) {
-    const source: SourceText = { name: `--act ${slot}`, text };
+    const source: SourceText = { name: label(slot), text };
     const parsed = parseActivationSpec(source);
     bag.addAll(parsed.diagnostics);
     if (parsed.spec) overrides.push({ slot, spec: parsed.spec, source });

@@ -17,7 +17,7 @@ export function summarize(ir: CellIR): string {
   return [
     `cell ${ir.name}`,
     `input ${ir.inputs.map(shape).join(", ")}`,
-    `states ${ir.states.map(shape).join(", ")}`,
+    ir.states.length ? `states ${ir.states.map(shape).join(", ")}` : "no states",
     count(ir.params.length, "param"),
     slots.length ? `slots ${slots.join(", ")}` : "no slots",
     count(ir.nodes.length, "IR node"),

@@ -32,7 +32,8 @@ export function loadCell(
   path: string,
   activations: Readonly<Record<string, string>> = {},
 ): LoadedCell {
-  const result = compile(readSource(path), { file: path, activations });
+  const activationLabel = (slot: string) => `--act ${slot}`;
+  const result = compile(readSource(path), { file: path, activations, activationLabel });
   for (const d of result.diagnostics)
     process.stderr.write(`${formatDiagnostic(d, result.source)}\n\n`);
   const errors = result.diagnostics.filter((d) => d.severity === "error").length;

@@ -3,13 +3,13 @@
 import type { Diagnostic, Span } from "../diagnostics.js";
 import type { Argument } from "../dsl/ast.js";
 import type { ParamSpec } from "./builtins.js";
-import { badArgument, wrongArgumentCount } from "./errors.js";
+import { badArgument, missingArguments, wrongArgumentCount } from "./errors.js";
 import type { BoundArg } from "./resolution.js";
 
 export function describeArity(params: readonly ParamSpec[]): string {
   const required = params.filter((p) => p.default === null).length;
   const total = params.length;
-  const count = (n: number) => `${n} argument${n === 1 ? "" : "s"}`;
+  const count = (n: number) => (n === 0 ? "no arguments" : `${n} argument${n === 1 ? "" : "s"}`);
   if (required === total) return count(total);
   return `${required} to ${total} arguments`;
 }
@@ -45,9 +45,14 @@ export function bindArguments(
     } else bound[index] = { expr: arg.value };
   });
   const positional = args.filter((a) => a.name === null).length;
-  const missing = params.some((p, i) => bound[i] === undefined && p.default === null);
-  if (positional > params.length || (ok && missing)) {
+  if (positional > params.length) {
     diagnostics.push(wrongArgumentCount(what, describeArity(params), args.length, callSpan));
+    return null;
+  }
+  const missing = params.filter((p, i) => bound[i] === undefined && p.default === null);
+  if (ok && missing.length > 0) {
+    const names = missing.map((p) => p.name);
+    diagnostics.push(missingArguments(what, names, describeArity(params), callSpan));
     return null;
   }
   if (!ok) return null;

@@ -1,5 +1,4 @@
-// Name, structure and shape diagnostics (E2xx, warnings W2xx) and lowering limits (E3xx):
-// one factory per code. Messages start lower-case, have no trailing period, quote names with '…'.
+// Name, structure and shape diagnostics (E2xx) and warnings (W2xx): one factory per code. Messages start lower-case, have no trailing period, quote names with '…'.
 import type { Diagnostic, Span } from "../diagnostics.js";
 
 const error = (code: string, message: string, span: Span | null): Diagnostic => ({
@@ -26,20 +25,24 @@ export const redefinition = (name: string, span: Span, first: Span | null): Diag
 export const missingDeclaration = (what: string, span: Span | null): Diagnostic =>
   error("E203", `missing ${what}`, span);
 
+// A primed name is shown bare (h'), since quoting it ('h'') would collide with the prime.
 export const stateWithoutNext = (name: string, span: Span): Diagnostic =>
-  error("E204", `state '${name}' has no next value (add a line '${name}' = ...')`, span);
+  error("E204", `state '${name}' has no next value: add an equation ${name}' = ...`, span);
 
 export const primeNeverAssigned = (name: string, span: Span, isState: boolean): Diagnostic =>
   error(
     "E205",
     isState
-      ? `'${name}'' is never assigned`
-      : `'${name}' is not a state, so '${name}'' has no meaning`,
+      ? `the next value ${name}' is never assigned`
+      : `'${name}' is not a state, so ${name}' has no meaning`,
     span,
   );
 
 export const unknownActivation = (name: string, span: Span, hint = ""): Diagnostic =>
   error("E206", `unknown activation '${name}'${hint}`, span);
+
+export const notAnActivation = (name: string, what: string, span: Span): Diagnostic =>
+  error("E206", `'${name}' is ${what}, which cannot be an activation`, span);
 
 export const unknownSlot = (
   name: string,
@@ -60,6 +63,18 @@ export const wrongArgumentCount = (
 ): Diagnostic =>
   error("E208", `${what} takes ${expected}, but ${got} ${got === 1 ? "was" : "were"} given`, span);
 
+export const missingArguments = (
+  what: string,
+  names: readonly string[],
+  arity: string,
+  span: Span,
+): Diagnostic =>
+  error(
+    "E208",
+    `${what} is missing argument${names.length > 1 ? "s" : ""} ${names.map((n) => `'${n}'`).join(", ")} (it takes ${arity})`,
+    span,
+  );
+
 export const splitUneven = (shape: string, parts: number, span: Span): Diagnostic =>
   error("E209", `cannot split ${shape} into ${parts} equal parts`, span);
 
@@ -70,7 +85,7 @@ export const notCallable = (name: string, what: string, span: Span): Diagnostic 
   error("E211", `'${name}' is ${what}, not a function`, span);
 
 export const notAValue = (name: string, what: string, span: Span): Diagnostic =>
-  error("E212", `'${name}' is ${what}; call it with arguments`, span);
+  error("E212", `'${name}' is ${what}`, span);
 
 export const circularDefinition = (path: readonly string[], span: Span): Diagnostic =>
   error("E213", `circular definition: ${path.join(" -> ")}`, span);
@@ -97,8 +112,21 @@ export const badArgument = (message: string, span: Span): Diagnostic =>
 export const outsideFunction = (name: string, fn: string, span: Span): Diagnostic =>
   error("E220", `function '${fn}' cannot use '${name}': a function sees only its parameters`, span);
 
+export const keywordAsValue = (name: string, span: Span): Diagnostic =>
+  error("E221", `'${name}' is a keyword: it can name a slot or a function, not a value`, span);
+
+export const sizeNotLearnable = (name: string, span: Span): Diagnostic =>
+  error(
+    "E222",
+    `size '${name}' appears in no parameter's shape and not in the input's, so it cannot be learned from the weights`,
+    span,
+  );
+
 export const unusedParam = (name: string, span: Span): Diagnostic =>
   warning("W201", `parameter '${name}' is never used`, span);
 
 export const unusedLet = (name: string, span: Span): Diagnostic =>
   warning("W202", `'${name}' is never used`, span);
+
+export const unusedSize = (name: string, span: Span): Diagnostic =>
+  warning("W203", `size '${name}' is never used`, span);

@@ -8,6 +8,7 @@ import { IRBuilder } from "./builder.js";
 import * as E from "./errors.js";
 import type { BinaryOp, CellIR, Op, ValueId } from "./ir.js";
 import type { BoundArg, Callee, Resolution } from "./resolution.js";
+import { dce } from "./passes/dce.js";
 import { inferShape } from "./shape-rules.js";
 
 type Value = ValueId | null;
@@ -74,13 +75,17 @@ class Lowerer {
   }
 
   private let(decl: DeclOf<"Let">, index: number): Value {
+    return this.letValues(decl)[index] ?? null;
+  }
+
+  letValues(decl: DeclOf<"Let">): readonly Value[] {
     let values = this.lets.get(decl);
     if (!values) {
       values = decl.names.length > 1 ? this.split(decl) : [this.expr(decl.value, FILE_ENV)];
       values.forEach((v, i) => v !== null && this.builder.nameValue(v, decl.names[i]!.name));
       this.lets.set(decl, values);
     }
-    return values[index] ?? null;
+    return values;
   }
 
   /** `let a, b = split(z, 2)`: equal consecutive slices (checked to be a split by resolve). */
@@ -219,6 +224,8 @@ export function lower(
   const next = new Map<string, Value>();
   for (const s of r.states) next.set(s.name.name, l.next(s.name.name));
   const output = l.output();
+  // Unused lets are lowered too, so their mistakes are reported; DCE then drops what they built.
+  for (const d of r.lets) l.letValues(d);
   if (l.diagnostics.length > 0 || output === null || [...next.values()].includes(null)) {
     return { ir: null, diagnostics: l.diagnostics };
   }
@@ -242,5 +249,5 @@ export function lower(
     next: next as Map<string, ValueId>,
     output,
   };
-  return { ir, diagnostics: l.diagnostics };
+  return { ir: dce.run(ir, { verify: false }), diagnostics: l.diagnostics };
 }

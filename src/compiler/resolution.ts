@@ -50,6 +50,7 @@ export interface Resolution {
   readonly states: readonly DeclOf<"State">[];
   readonly params: readonly DeclOf<"Param">[];
   readonly shapes: ReadonlyMap<string, Shape>;
+  readonly lets: readonly DeclOf<"Let">[];
   readonly updates: ReadonlyMap<string, DeclOf<"Update">>;
   readonly output: DeclOf<"Output">;
   readonly slots: ReadonlyMap<string, SlotTarget>;

@@ -32,9 +32,15 @@ export function fnParamSpecs(fn: DeclOf<"Fn">): ParamSpec[] {
   return fn.params.map((p) => ({ name: p.name.name, default: p.default?.value ?? null }));
 }
 
-function knownNames(ctx: ExprContext): string[] {
-  const names = ctx.scopes.flatMap((s) => [...s.keys()]);
-  return ctx.fn ? [...names, ...ctx.fn.params.map((p) => p.name.name)] : names;
+const VALUE_KINDS: ReadonlySet<Symbol["kind"]> = new Set(["input", "state", "param", "let"]);
+
+/** Names worth suggesting where a value (or, for calls, a function) was expected. */
+function knownNames(ctx: ExprContext, callable: boolean): string[] {
+  const wanted = (s: Symbol) => VALUE_KINDS.has(s.kind) !== callable && s.kind !== "size";
+  const names = ctx.scopes.flatMap((scope) =>
+    [...scope].filter(([, s]) => wanted(s)).map(([n]) => n),
+  );
+  return ctx.fn && !callable ? [...ctx.fn.params.map((p) => p.name.name), ...names] : names;
 }
 
 export function resolveExpr(e: Expr, ctx: ExprContext, allowSplit = false): void {
@@ -65,11 +71,11 @@ function resolveName(e: ExprOf<"Name">, ctx: ExprContext): void {
   }
   const symbol = lookup(ctx.scopes, e.name);
   if (!symbol) {
-    ctx.diagnostics.push(E.unknownName(e.name, e.span, didYouMean(e.name, knownNames(ctx))));
+    ctx.diagnostics.push(E.unknownName(e.name, e.span, didYouMean(e.name, knownNames(ctx, false))));
     return;
   }
   ctx.used.add(symbol);
-  const isValue = ["input", "state", "param", "let"].includes(symbol.kind);
+  const isValue = VALUE_KINDS.has(symbol.kind);
   if (isValue && ctx.fn) {
     ctx.diagnostics.push(
       E.outsideFunction(e.primed ? `${e.name}'` : e.name, ctx.fn.name.name, e.span),
@@ -122,7 +128,7 @@ function bindCall(e: ExprOf<"Call">, ctx: ExprContext, allowSplit: boolean): Cal
   }
   const symbol = lookup(ctx.scopes, name);
   if (!symbol) {
-    const hint = didYouMean(name, knownNames(ctx));
+    const hint = didYouMean(name, knownNames(ctx, true));
     ctx.diagnostics.push(E.unknownName(name, e.callee.span, hint));
     return null;
   }
@@ -141,7 +147,12 @@ function bindCall(e: ExprOf<"Call">, ctx: ExprContext, allowSplit: boolean): Cal
     }
     case "slot":
       ctx.deps.push({ kind: "slot", name });
-      if (e.args.length !== 1 || e.args[0]!.name !== null) {
+      if (e.args.length === 1 && e.args[0]!.name !== null) {
+        const message = `slot '${name}' takes its argument by position, not by name`;
+        ctx.diagnostics.push(E.badArgument(message, e.args[0]!.name.span));
+        return null;
+      }
+      if (e.args.length !== 1) {
         ctx.diagnostics.push(
           E.wrongArgumentCount(`slot '${name}'`, "1 argument", e.args.length, e.span),
         );
@@ -165,15 +176,14 @@ function bindPrimitive(
   const { prim } = symbol;
   const callee: Callee = { kind: "primitive", prim };
   if (prim.kind === "split" && !allowSplit) {
-    const message =
-      "split(...) yields several values: bind them with 'let a, b, ... = split(x, n)'";
+    const message = "split(...) can only be the whole right side of 'let a, b, ... = split(x, n)'";
     ctx.diagnostics.push(E.splitMisuse(message, e.span));
     return null;
   }
   if (prim.kind === "concat") {
     const named = e.args.find((a) => a.name !== null);
     if (named?.name) {
-      ctx.diagnostics.push(E.badArgument("concat takes no named arguments", named.name.span));
+      ctx.diagnostics.push(E.badArgument("'concat' takes no named arguments", named.name.span));
       return null;
     }
     if (e.args.length === 0) {

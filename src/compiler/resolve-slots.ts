@@ -6,7 +6,7 @@ import type { ActivationSpec, DeclOf } from "../dsl/ast.js";
 import type { ParamSpec } from "./builtins.js";
 import { describeArity } from "./call-args.js";
 import * as E from "./errors.js";
-import type { SlotTarget, Symbol } from "./resolution.js";
+import { describeSymbol, type SlotTarget, type Symbol } from "./resolution.js";
 import { fnParamSpecs } from "./resolve-expr.js";
 import { didYouMean } from "./suggest.js";
 import { type Scope, lookup } from "./symbols.js";
@@ -44,18 +44,36 @@ function bindSlot(
   const name = spec.name.name;
   const symbol = lookup(scopes, name);
   const callee = calleeOf(symbol);
-  if (!callee) {
+  if (!symbol) {
     const candidates = scopes.flatMap((s) => [...s].filter(([, v]) => calleeOf(v)).map(([k]) => k));
     report(E.unknownActivation(name, spec.name.span, didYouMean(name, candidates)));
     return null;
   }
-  used.add(symbol!);
+  if (!callee) {
+    const what =
+      symbol.kind === "primitive"
+        ? "a built-in that works on whole vectors"
+        : describeSymbol(symbol);
+    report(E.notAnActivation(name, what, spec.name.span));
+    return null;
+  }
+  used.add(symbol);
   const params = paramsOf(callee);
+  if (params.length === 0) {
+    report(E.notAnActivation(name, "a function without parameters", spec.name.span));
+    return null;
+  }
   const extraParams = params.slice(1);
-  const missing = extraParams.slice(spec.args.length).some((p) => p.default === null);
-  if (params.length === 0 || spec.args.length > extraParams.length || missing) {
+  const missing = extraParams.slice(spec.args.length).filter((p) => p.default === null);
+  if (spec.args.length > extraParams.length) {
     const expected = `${describeArity(extraParams)} after the input`;
     report(E.wrongArgumentCount(`activation '${name}'`, expected, spec.args.length, spec.span));
+    return null;
+  }
+  if (missing.length > 0) {
+    const names = missing.map((p) => p.name);
+    const arity = `${describeArity(extraParams)} after the input`;
+    report(E.missingArguments(`activation '${name}'`, names, arity, spec.span));
     return null;
   }
   const extra = extraParams.map((p, i) => spec.args[i]?.value ?? p.default!);
@@ -78,10 +96,11 @@ export function resolveSlots(
   const targets = new Map<string, SlotTarget>();
   for (const d of slotDecls) {
     const override = byName.get(d.name.name);
-    const report = override
-      ? (diag: Diagnostic) => diagnostics.push({ ...diag, source: override.source })
-      : (diag: Diagnostic) => diagnostics.push(diag);
-    const target = bindSlot(d.name.name, override?.spec ?? d.binding, scopes, used, report);
+    const report = (diag: Diagnostic) =>
+      diagnostics.push(override ? { ...diag, source: override.source } : diag);
+    // The file's own binding must be valid even when overridden: a file is right or wrong by itself.
+    const own = bindSlot(d.name.name, d.binding, scopes, used, (diag) => diagnostics.push(diag));
+    const target = override ? bindSlot(d.name.name, override.spec, scopes, used, report) : own;
     if (target) targets.set(d.name.name, target);
   }
   return targets;

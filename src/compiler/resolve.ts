@@ -9,7 +9,7 @@ import type { CallRef, Resolution, Symbol, ValueRef } from "./resolution.js";
 import { type Dependency, type ExprContext, resolveExpr } from "./resolve-expr.js";
 import { library } from "./resolve-library.js";
 import { type SlotOverride, resolveSlots } from "./resolve-slots.js";
-import { resolveShape } from "./size-exprs.js";
+import { checkSizeUse, resolveShape } from "./size-exprs.js";
 import { declaredSymbols } from "./symbols.js";
 import { checkStructure } from "./structure.js";
 import { checkSplits } from "./split-lets.js";
@@ -24,7 +24,7 @@ export function resolve(
   const lib = library();
   const scope = declaredSymbols(file.decls, diagnostics);
   const scopes = [scope, lib.scope, lib.builtins];
-  const structure = checkStructure(file, diagnostics);
+  const structure = checkStructure(file, scope, diagnostics);
   const shapes = new Map<string, Shape>();
   for (const d of file.decls) {
     if (d.kind !== "Input" && d.kind !== "State" && d.kind !== "Param") continue;
@@ -32,6 +32,7 @@ export function resolve(
     if (shape) shapes.set(d.name.name, shape);
   }
 
+  checkSizeUse(file, scope, diagnostics);
   const used = new Set<Symbol>();
   const values = new Map<ExprOf<"Name">, ValueRef>(lib.values);
   const calls = new Map<ExprOf<"Call">, CallRef>(lib.calls);
@@ -107,6 +108,7 @@ export function resolve(
     states,
     params,
     shapes,
+    lets: file.decls.filter((d): d is DeclOf<"Let"> => d.kind === "Let"),
     updates,
     output,
     slots,
@@ -156,8 +158,9 @@ function warnUnused(
     if (symbol.kind === "param")
       diagnostics.push(E.unusedParam(symbol.decl.name.name, symbol.decl.name.span));
     if (symbol.kind === "let") {
+      // A leading underscore says "unused on purpose": let _zi, zf, zg, zo = split(z, 4)
       const name = symbol.decl.names[symbol.index]!;
-      diagnostics.push(E.unusedLet(name.name, name.span));
+      if (!name.name.startsWith("_")) diagnostics.push(E.unusedLet(name.name, name.span));
     }
   }
 }

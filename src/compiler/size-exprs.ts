@@ -1,7 +1,7 @@
 // Turns the size expressions written in shapes (`4*H`, `H + I`) into canonical linear sizes.
 // Sizes stay linear with whole coefficients, so every size can be solved from a weight's shape.
 import type { Diagnostic } from "../diagnostics.js";
-import type { ShapeExpr, SizeExpr } from "../dsl/ast.js";
+import type { CellFile, ShapeExpr, SizeExpr } from "../dsl/ast.js";
 import {
   type Shape,
   type Size,
@@ -12,7 +12,8 @@ import {
   sizeVar,
   subSizes,
 } from "../runtime/size.js";
-import { badSize, unknownName } from "./errors.js";
+import { badSize, sizeNotLearnable, unknownName, unusedSize } from "./errors.js";
+import { describeSymbol } from "./resolution.js";
 import type { Scope } from "./symbols.js";
 import { didYouMean } from "./suggest.js";
 
@@ -37,9 +38,7 @@ function resolveSize(e: SizeExpr, scope: Scope, diagnostics: Diagnostic[]): Size
       const symbol = scope.get(e.name);
       if (symbol?.kind === "size") return sizeVar(e.name);
       if (symbol) {
-        diagnostics.push(
-          badSize(`'${e.name}' is not a size (declare sizes with 'size ${e.name}')`, e.span),
-        );
+        diagnostics.push(badSize(`'${e.name}' is ${describeSymbol(symbol)}, not a size`, e.span));
       } else {
         const sizes = [...scope.values()]
           .filter((s) => s.kind === "size")
@@ -67,5 +66,35 @@ function resolveSize(e: SizeExpr, scope: Scope, diagnostics: Diagnostic[]): Size
       );
       return null;
     }
+  }
+}
+
+function sizeNames(e: SizeExpr, out: Set<string>): void {
+  if (e.kind === "SizeName") out.add(e.name);
+  else if (e.kind === "SizeBinary") {
+    sizeNames(e.lhs, out);
+    sizeNames(e.rhs, out);
+  }
+}
+
+/**
+ * Sizes are learned from the weights and the input at load time, so a size that only a state
+ * mentions could never be known; one that nothing mentions is merely unused.
+ */
+export function checkSizeUse(file: CellFile, scope: Scope, diagnostics: Diagnostic[]): void {
+  const learnable = new Set<string>();
+  const mentioned = new Set<string>();
+  for (const d of file.decls) {
+    if (d.kind !== "Input" && d.kind !== "State" && d.kind !== "Param") continue;
+    for (const dim of d.shape.dims) {
+      sizeNames(dim, mentioned);
+      if (d.kind !== "State") sizeNames(dim, learnable);
+    }
+  }
+  for (const symbol of scope.values()) {
+    if (symbol.kind !== "size") continue;
+    if (!mentioned.has(symbol.name)) diagnostics.push(unusedSize(symbol.name, symbol.span));
+    else if (!learnable.has(symbol.name))
+      diagnostics.push(sizeNotLearnable(symbol.name, symbol.span));
   }
 }

@@ -26,7 +26,7 @@ export function checkSplits(
     const where = "expr" in parts ? parts.expr.span : d.value.span;
     if (literal === null || !Number.isInteger(literal) || literal < 1) {
       diagnostics.push(
-        E.splitMisuse("the number of parts in split(x, n) must be a whole number", where),
+        E.splitMisuse("the number of parts in split(x, n) must be a whole-number literal", where),
       );
     } else if (literal !== names) {
       const message = `split(x, ${literal}) yields ${literal} values but ${names} names are bound`;

@@ -3,6 +3,8 @@
 import type { Diagnostic } from "../diagnostics.js";
 import type { CellFile, DeclOf } from "../dsl/ast.js";
 import * as E from "./errors.js";
+import { didYouMean } from "./suggest.js";
+import type { Scope } from "./symbols.js";
 
 export interface CellStructure {
   readonly cellName: string;
@@ -24,13 +26,14 @@ function declsOf<K extends "Cell" | "Input" | "State" | "Param" | "Update" | "Ou
 function exactlyOne<D extends { span: CellFile["span"] }>(
   found: readonly D[],
   what: string,
+  example: string,
   file: CellFile,
   diagnostics: Diagnostic[],
 ): D | null {
   const [first, ...rest] = found;
   if (!first) {
     const end = { start: file.span.end, end: file.span.end };
-    diagnostics.push(E.missingDeclaration(what, end));
+    diagnostics.push(E.missingDeclaration(`${what} (for example: ${example})`, end));
     return null;
   }
   for (const r of rest) diagnostics.push(E.duplicateDeclaration(what, r.span, first.span));
@@ -39,18 +42,27 @@ function exactlyOne<D extends { span: CellFile["span"] }>(
 
 export function checkStructure(
   file: CellFile,
+  scope: Scope,
   diagnostics: Diagnostic[],
 ): { updates: ReadonlyMap<string, DeclOf<"Update">>; complete: CellStructure | null } {
-  const cell = exactlyOne(declsOf(file, "Cell"), "'cell NAME' declaration", file, diagnostics);
+  const cell = exactlyOne(
+    declsOf(file, "Cell"),
+    "cell declaration",
+    "cell my_lstm",
+    file,
+    diagnostics,
+  );
   const input = exactlyOne(
     declsOf(file, "Input"),
-    "input declaration ('input x : [I]')",
+    "input declaration",
+    "input x : [I]",
     file,
     diagnostics,
   );
   const output = exactlyOne(
     declsOf(file, "Output"),
-    "output declaration ('output h'')",
+    "output declaration",
+    "output h'",
     file,
     diagnostics,
   );
@@ -88,7 +100,11 @@ export function checkStructure(
   for (const u of declsOf(file, "Update")) {
     const name = u.name.name;
     const first = updates.get(name);
-    if (!stateNames.has(name)) diagnostics.push(E.primeNeverAssigned(name, u.name.span, false));
+    if (!scope.has(name)) {
+      const states = [...stateNames];
+      diagnostics.push(E.unknownName(name, u.name.span, didYouMean(name, states)));
+    } else if (!stateNames.has(name))
+      diagnostics.push(E.primeNeverAssigned(name, u.name.span, false));
     else if (first) diagnostics.push(E.redefinition(`${name}'`, u.name.span, first.name.span));
     else updates.set(name, u);
   }

@@ -1,12 +1,15 @@
 // "did you mean …": the closest known name by edit distance, when it is close enough to be a typo.
+// A change of case costs half an edit, so `hh` suggests `h` before `H`.
 
 function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
+      const x = a[i - 1]!;
+      const y = b[j - 1]!;
+      const cost = x === y ? 0 : x.toLowerCase() === y.toLowerCase() ? 0.5 : 1;
+      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost));
     }
     previous = current;
   }
@@ -15,13 +18,15 @@ function editDistance(a: string, b: string): number {
 
 /** A `; did you mean 'x'?` suffix, or the empty string. */
 export function didYouMean(name: string, candidates: Iterable<string>): string {
+  const limit = Math.min(2, Math.max(1, Math.floor(name.length / 2)));
   let best: string | null = null;
-  let bestDistance = Math.min(2, Math.floor(name.length / 2));
+  let bestDistance = Infinity;
   for (const c of candidates) {
-    const d = editDistance(name.toLowerCase(), c.toLowerCase());
-    if (d <= bestDistance && c !== name) {
+    if (c === name) continue;
+    const d = editDistance(name, c);
+    if (d <= limit && d < bestDistance) {
       best = c;
-      bestDistance = d - 1;
+      bestDistance = d;
     }
   }
   return best === null ? "" : `; did you mean '${best}'?`;

@@ -1,8 +1,9 @@
 // Builds the file-level symbol table: one namespace for sizes, values, slots and functions, so a
 // name means one thing everywhere in the file. Redefinitions are reported here.
 import type { Diagnostic } from "../diagnostics.js";
-import type { Decl, Ident } from "../dsl/ast.js";
-import { redefinition } from "./errors.js";
+import type { Decl, DeclOf, Ident } from "../dsl/ast.js";
+import { KEYWORDS } from "../dsl/tokens.js";
+import { badArgument, keywordAsValue, redefinition } from "./errors.js";
 import type { Symbol } from "./resolution.js";
 import { symbolSpan } from "./resolution.js";
 
@@ -14,6 +15,8 @@ export function declaredSymbols(
 ): Map<string, Symbol> {
   const scope = new Map<string, Symbol>();
   const define = (id: Ident, symbol: Symbol): void => {
+    const isValue = symbol.kind !== "slot" && symbol.kind !== "fn" && symbol.kind !== "size";
+    if (isValue && KEYWORDS.has(id.name)) diagnostics.push(keywordAsValue(id.name, id.span));
     const existing = scope.get(id.name);
     if (existing) diagnostics.push(redefinition(id.name, id.span, symbolSpan(existing)));
     else scope.set(id.name, symbol);
@@ -40,6 +43,7 @@ export function declaredSymbols(
         break;
       case "Fn":
         define(d.name, { kind: "fn", decl: d });
+        checkFnParams(d, diagnostics);
         break;
       case "Cell":
       case "Update":
@@ -48,6 +52,23 @@ export function declaredSymbols(
     }
   }
   return scope;
+}
+
+/** Parameters are distinct, are not keywords, and defaults come last (as in Python). */
+function checkFnParams(fn: DeclOf<"Fn">, diagnostics: Diagnostic[]): void {
+  const seen = new Map<string, Ident>();
+  let defaulted: string | null = null;
+  for (const p of fn.params) {
+    const first = seen.get(p.name.name);
+    if (first) diagnostics.push(redefinition(p.name.name, p.name.span, first.span));
+    else seen.set(p.name.name, p.name);
+    if (KEYWORDS.has(p.name.name)) diagnostics.push(keywordAsValue(p.name.name, p.name.span));
+    if (p.default) defaulted = p.name.name;
+    else if (defaulted !== null) {
+      const message = `parameter '${p.name.name}' needs a default value, since '${defaulted}' before it has one`;
+      diagnostics.push(badArgument(message, p.name.span));
+    }
+  }
 }
 
 /** Looks a name up through scopes, innermost first. */

@@ -34,12 +34,15 @@ export function parseCell(text: string): ParseResult {
 
   const decls: Decl[] = [];
   let tokens = lexed.tokens;
+  const muted = new Muted(lexed);
   while (tokens.length > 0 && bag.all.length < MAX_REPORTED) {
     cellParser.input = tokens;
     const cst = guardStack(() => cellParser.cellFile(), text) as CellFileCstNode | Diagnostic;
     if ("code" in cst) return { file: null, diagnostics: [...bag.all, cst] };
     const errors = cellParser.errors;
-    bag.addAll(errors.map((e) => syntaxError(e.message, tokenSpan(e.token, text))));
+    for (const e of errors) {
+      if (muted.admits(e.token)) bag.add(syntaxError(e.message, tokenSpan(e.token, text)));
+    }
     if (!bag.hasErrors) {
       const ast = toAst(cst, text.length);
       decls.push(...ast.file.decls);
@@ -63,22 +66,55 @@ export function parseActivationSpec(source: SourceText): {
   const lexed = lex(source.text);
   cellParser.input = lexed.tokens;
   const cst = cellParser.activationSpec() as ActivationSpecCstNode;
-  const diagnostics = [
-    ...lexed.diagnostics,
-    ...cellParser.errors.map((e) => syntaxError(e.message, tokenSpan(e.token, source.text))),
-  ].map((d) => ({ ...d, source }));
+  const syntax = cellParser.errors.slice(0, 1).map((e) => {
+    const found = e.token.tokenType.name === "EOF" ? "the end of the text" : `'${e.token.image}'`;
+    const message =
+      e.name === "NotAllInputParsedException"
+        ? `expected ${cst.children.LParen ? "" : "'(' or "}the end of the text, found ${found}`
+        : e.message.replace("the end of the file", "the end of the text");
+    return syntaxError(message, tokenSpan(e.token, source.text));
+  });
+  const diagnostics = [...lexed.diagnostics, ...syntax].map((d) => ({ ...d, source }));
   if (diagnostics.length > 0) return { spec: null, diagnostics };
   const built = toActivationSpec(cst);
   return { spec: built.spec, diagnostics: built.diagnostics.map((d) => ({ ...d, source })) };
 }
 
-function lex(text: string): { tokens: IToken[]; diagnostics: Diagnostic[] } {
+interface Lexed {
+  readonly tokens: IToken[];
+  readonly diagnostics: Diagnostic[];
+}
+
+function lex(text: string): Lexed {
   const result = T.cellLexer.tokenize(text);
   const diagnostics = result.errors.slice(0, MAX_REPORTED).map((e) => {
     const s = { start: e.offset, end: e.offset + e.length };
     return unexpectedCharacters(text.slice(s.start, s.end), s);
   });
   return { tokens: result.tokens, diagnostics };
+}
+
+/**
+ * Keeps cascades out of the report: one syntax error per line (the first is the real one), and
+ * none on the token right after a bad character, which the lexical error already explains.
+ */
+class Muted {
+  private readonly offsets = new Set<number>();
+  private readonly lines = new Set<number>();
+
+  constructor(lexed: Lexed) {
+    for (const d of lexed.diagnostics) {
+      const next = lexed.tokens.find((t) => t.startOffset >= d.span!.end);
+      if (next) this.offsets.add(next.startOffset);
+    }
+  }
+
+  admits(t: IToken): boolean {
+    const line = Number.isNaN(t.startOffset) ? -1 : (t.startLine ?? -1);
+    if (this.offsets.has(t.startOffset) || this.lines.has(line)) return false;
+    this.lines.add(line);
+    return true;
+  }
 }
 
 function tokenSpan(t: IToken, text: string): Span {
@@ -143,11 +179,16 @@ function startsDeclaration(tokens: readonly IToken[], i: number): boolean {
   return next === T.Prime && tokens[i + 2]?.tokenType === T.Equals;
 }
 
-/** The tokens from the first declaration start after `stop`, or none. */
+/**
+ * The tokens from the first declaration that starts a line after `stop`'s line, or none.
+ * Requiring a new line keeps the rest of a broken statement from producing a cascade.
+ */
 function resumeAfter(tokens: readonly IToken[], stop: IToken): IToken[] {
-  const from = tokens.findIndex((t) => t.startOffset > stop.startOffset);
+  const from = tokens.findIndex((t) => (t.startLine ?? 0) > (stop.startLine ?? 0));
   if (from < 0) return [];
-  for (let i = from; i < tokens.length; i++)
-    if (startsDeclaration(tokens, i)) return tokens.slice(i);
+  for (let i = from; i < tokens.length; i++) {
+    const startsLine = (tokens[i - 1]?.endLine ?? 0) < (tokens[i]!.startLine ?? 0);
+    if (startsLine && startsDeclaration(tokens, i)) return tokens.slice(i);
+  }
   return [];
 }

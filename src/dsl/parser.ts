@@ -216,13 +216,20 @@ export class CellParser extends chevrotain.CstParser {
     this.SUBRULE(this.primary);
   });
 
+  // A keyword is an operand only when called or primed (`cell(c')`): a bare `output` after a
+  // dangling operator then reads as the next declaration, not as a variable.
   public primary = this.RULE("primary", () => {
     this.OR([
       { ALT: () => this.CONSUME(T.NumberLiteral) },
       { ALT: () => this.SUBRULE(this.parenExpr) },
-      { ALT: () => this.SUBRULE(this.nameOrCall) },
+      { GATE: () => this.operandNameAhead(), ALT: () => this.SUBRULE(this.nameOrCall) },
     ]);
   });
+
+  private operandNameAhead(): boolean {
+    const next = this.LA(2).tokenType;
+    return !T.KEYWORD_TOKENS.has(this.LA(1).tokenType) || next === T.LParen || next === T.Prime;
+  }
 
   public parenExpr = this.RULE("parenExpr", () => {
     this.CONSUME(T.LParen);

@@ -58,18 +58,52 @@ function firstTokens(paths: readonly (readonly (readonly TokenType[])[])[]): str
   return out;
 }
 
+const LIST_RULES: ReadonlySet<string> = new Set([
+  "shape",
+  "fnDecl",
+  "activationSpec",
+  "nameOrCall",
+]);
+
+const CHAINED_COMPARISON =
+  "comparisons do not chain: combine them with parentheses, as in (a < b) * (b < c)";
+
+const isCategory = (t: IToken, category: string): boolean =>
+  t.tokenType.CATEGORIES?.some((c) => c.name === category) ?? false;
+
+/** What the statement level says when the next token cannot start a declaration. */
+function notADeclaration(t: IToken): string {
+  if (isCategory(t, "CompareOp")) return CHAINED_COMPARISON;
+  return `expected ${DECLARATION_HINT}, found ${describeToken(t)}`;
+}
+
+/** `let = 3`: a declaration keyword followed by something other than its name. */
+function badDeclarationStart(keyword: IToken, next: IToken): string {
+  const what = keyword.image === "output" ? "an expression" : "a name";
+  return `expected ${what} after '${keyword.image}', found ${describeToken(next)}`;
+}
+
 export const syntaxMessages: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage({ expected, actual }) {
-    if (expected.name === "EOF")
-      return `expected ${DECLARATION_HINT}, found ${describeToken(actual)}`;
+  buildMismatchTokenMessage({ expected, actual, ruleName }) {
+    if (expected.name === "EOF") return notADeclaration(actual);
+    // Inside a comma-separated list, a missing comma is as likely as a missing bracket.
+    const closesList =
+      LIST_RULES.has(ruleName) && (expected.name === "RParen" || expected.name === "RBracket");
+    if (closesList)
+      return `expected ',' or ${describeTokenType(expected)}, found ${describeToken(actual)}`;
     return `expected ${describeTokenType(expected)}, found ${describeToken(actual)}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
-    return `expected ${DECLARATION_HINT}, found ${describeToken(firstRedundant)}`;
+    return notADeclaration(firstRedundant);
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, ruleName }) {
-    const found = describeToken(actual[0] ?? actual[actual.length - 1]!);
-    if (ruleName === "declaration") return `expected ${DECLARATION_HINT}, found ${found}`;
+    const first = actual[0] ?? actual[actual.length - 1]!;
+    const found = describeToken(first);
+    if (ruleName === "declaration") {
+      const second = actual[1];
+      if (isCategory(first, "Identifier") && second) return badDeclarationStart(first, second);
+      return notADeclaration(first);
+    }
     if (ruleName === "primary" || ruleName === "sizeAtom") {
       return `expected an expression, found ${found}`;
     }

@@ -177,7 +177,8 @@ class AstBuilder extends BaseVisitor implements C.ICellCstVisitor<void, unknown>
       const t = one(ctx.Identifier);
       return { kind: "SizeName", name: t.image, span: tokenSpan(t) };
     }
-    return this.sizeExpr(one(ctx.sizeExpr).children);
+    // Parentheses leave no node, but the span includes them.
+    return { ...this.sizeExpr(one(ctx.sizeExpr).children), span: spanOf(ctx) };
   }
 
   // ----------------- activation bindings -----------------
@@ -242,7 +243,8 @@ class AstBuilder extends BaseVisitor implements C.ICellCstVisitor<void, unknown>
   }
 
   parenExpr(ctx: C.ParenExprCstChildren): A.Expr {
-    return this.expression(one(ctx.expression).children);
+    // Parentheses leave no node, but the span includes them.
+    return { ...this.expression(one(ctx.expression).children), span: spanOf(ctx) };
   }
 
   nameOrCall(ctx: C.NameOrCallCstChildren): A.Expr {

@@ -18,6 +18,19 @@ function keyword(word: string): TokenType {
   });
 }
 
+/** Declaration keywords: soft, so `cell` can name a slot, but only callables may use them. */
+export const KEYWORDS: ReadonlySet<string> = new Set([
+  "cell",
+  "size",
+  "input",
+  "state",
+  "param",
+  "slot",
+  "fn",
+  "let",
+  "output",
+]);
+
 export const Cell = keyword("cell");
 export const Size = keyword("size");
 export const Input = keyword("input");
@@ -27,6 +40,18 @@ export const Slot = keyword("slot");
 export const Fn = keyword("fn");
 export const Let = keyword("let");
 export const Output = keyword("output");
+
+export const KEYWORD_TOKENS: ReadonlySet<TokenType> = new Set([
+  Cell,
+  Size,
+  Input,
+  State,
+  Param,
+  Slot,
+  Fn,
+  Let,
+  Output,
+]);
 
 // Digits with an optional fraction and exponent; a leading sign is unary minus, not part of it.
 export const NumberLiteral = createToken({

@@ -57,26 +57,35 @@ export function bindSizes(
       progress = learn(p.shape, weights.get(p.name)!.shape, sizes) || progress;
   }
   learn(meta.input.shape, [inputSize], sizes);
-  for (const p of meta.params) checkParam(p, weights.get(p.name), sizes, naming);
+  // A missing weight is the likeliest reason for an unknown size, so it is reported first.
+  for (const p of meta.params) {
+    if (!weights.has(p.name) && p.fill === null) {
+      const expected = describeExpected(p.shape, sizes);
+      throw new DataError(
+        naming.source,
+        naming.tensorName(p.name),
+        `missing (expected shape ${expected})`,
+      );
+    }
+  }
   const unknown = meta.sizes.filter((s) => !sizes.has(s));
   if (unknown.length > 0) {
-    const detail = `cannot tell size ${unknown.map((s) => `'${s}'`).join(", ")} of cell '${meta.name}' from the weights`;
+    const names = unknown.map((s) => `'${s}'`).join(", ");
+    const detail = `cannot tell size${unknown.length > 1 ? "s" : ""} ${names} of cell '${meta.name}' from the weights`;
     throw new DataError(naming.source, null, detail);
   }
+  for (const p of meta.params) checkShape(p, weights.get(p.name), sizes, naming);
   for (const [name, value] of sizes) {
     if (value <= 0) throw new DataError(naming.source, null, `size '${name}' would be ${value}`);
   }
   return sizes;
 }
 
-function checkParam(p: ParamMeta, t: Tensor | undefined, sizes: Sizes, naming: LayerNaming): void {
+/** Checks a present weight against its shape; absent ones were checked before, being optional. */
+function checkShape(p: ParamMeta, t: Tensor | undefined, sizes: Sizes, naming: LayerNaming): void {
+  if (!t) return;
   const expected = describeExpected(p.shape, sizes);
   const name = naming.tensorName(p.name);
-  if (!t) {
-    if (p.fill === null)
-      throw new DataError(naming.source, name, `missing (expected shape ${expected})`);
-    return;
-  }
   const want = concreteShape(p.shape, sizes);
   const matches =
     want !== null && want.length === t.shape.length && want.every((d, i) => d === t.shape[i]);

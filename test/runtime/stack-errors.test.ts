@@ -128,21 +128,21 @@ describe("stack loading errors", () => {
     );
   });
 
-  it("says which size it cannot infer when no weight or input determines it", () => {
+  it("says which sizes it cannot infer when the weights only fix their sum", () => {
     const text = [
       "cell free",
       "size I, H, K",
       "input x : [I]",
-      "state h : [H]",
-      "state k : [K]",
-      "param w : [H, I]",
+      "state h : [H + K]",
+      "param w : [H + K, I]",
       "h' = w @ x",
-      "k' = k",
       "output h'",
     ].join("\n");
     const ir = compileOrThrow(text).ir;
     const w = new Map([["w", randomTensor(random, [2, 3])]]);
     const e = errorOf(() => referenceForward(ir, w, input(2, 1, 3), {}, { sources }));
-    expect(e.message).toBe("w.safetensors: cannot tell size 'K' of cell 'free' from the weights");
+    expect(e.message).toBe(
+      "w.safetensors: cannot tell sizes 'H', 'K' of cell 'free' from the weights",
+    );
   });
 });
