@@ -27,7 +27,7 @@ export const missingDeclaration = (what: string, span: Span | null): Diagnostic 
 
 // A primed name is shown bare (h'), since quoting it ('h'') would collide with the prime.
 export const stateWithoutNext = (name: string, span: Span): Diagnostic =>
-  error("E204", `state '${name}' has no next value: add an equation ${name}' = ...`, span);
+  error("E204", `state '${name}' has no next value (give it one with ${name}' = ...)`, span);
 
 export const primeNeverAssigned = (name: string, span: Span, isState: boolean): Diagnostic =>
   error(

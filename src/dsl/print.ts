@@ -39,7 +39,8 @@ function precedenceOf(e: Expr): Prec {
 }
 
 function formatNumber(v: number): string {
-  return String(v);
+  // String(-0) is "0"; a default of -0 must print as written to parse back the same.
+  return Object.is(v, -0) ? "-0" : String(v);
 }
 
 /** Prints `e` where an operand of at least precedence `min` is expected. */

@@ -97,7 +97,8 @@ export function evalSize(a: Size, values: ReadonlyMap<string, number>): number |
 
 /**
  * Learns size variables from `size == actual` when exactly one variable in it is unknown.
- * Returns the variable and its value, or null when there is nothing to learn or no whole solution.
+ * Returns the variable and its value; null when there is nothing to learn (no unknown, or more
+ * than one); "unsolvable" when no whole non-negative value fits.
  */
 export function solveSize(
   a: Size,
@@ -111,5 +112,5 @@ export function solveSize(
   if (rest === null) return null;
   const value = (actual - rest) / term.coeff;
   if (!Number.isInteger(value) || value < 0) return "unsolvable";
-  return { name: term.name, value };
+  return { name: term.name, value: value + 0 }; // + 0 turns -0 into 0
 }
