@@ -78,7 +78,7 @@ describe("reference interpreter on random stacks", () => {
       const h0 = randomTensor(random, [cfg.layers * D, B, Hout]);
       const c0 = randomTensor(random, [cfg.layers * D, B, cfg.hiddenSize]);
       const cell = cfg.kind === "gru" ? "gru" : cfg.projSize > 0 ? "lstmp" : "lstm";
-      const initial = cfg.kind === "gru" ? { h: h0 } : { h: h0, c: c0 };
+      const initial: Record<string, Tensor> = cfg.kind === "gru" ? { h: h0 } : { h: h0, c: c0 };
       const got = referenceForward(compileCell(cell), weights, input, initial, { batchFirst });
 
       const asStates = (t: Tensor) => nested(t, false);
