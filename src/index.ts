@@ -8,6 +8,7 @@ import { lower } from "./compiler/lower.js";
 import { type SlotOverride, resolve } from "./compiler/resolve.js";
 import { library } from "./compiler/resolve-library.js";
 import { verifyIR } from "./compiler/verify.js";
+import { type Pass, PIPELINE, runPipeline } from "./compiler/passes/index.js";
 
 export interface CompileOptions {
   /** The file name diagnostics and generated code mention. */
@@ -16,15 +17,22 @@ export interface CompileOptions {
   readonly activations?: Readonly<Record<string, string>>;
   /** How diagnostics name an override's text; the CLI says `--act gate`. */
   readonly activationLabel?: (slot: string) => string;
-  /** Check the IR's invariants after lowering (cheap; on unless turned off). */
+  /** Check the IR's invariants after lowering and after every pass (cheap; on unless turned off). */
   readonly verify?: boolean;
+  /** The optimization passes to run, in order; the full pipeline by default. */
+  readonly passes?: readonly Pass[];
+  /** Receives the IR after each pass (`cellc ir --after PASS`). */
+  readonly dump?: (pass: string, ir: CellIR) => void;
 }
 
 export interface CompileResult {
   readonly source: SourceText;
   readonly diagnostics: readonly Diagnostic[];
   readonly ast?: CellFile;
+  /** The IR as lowered from the source. */
   readonly ir?: CellIR;
+  /** The IR after the optimization passes: what code generation reads. */
+  readonly optIR?: CellIR;
 }
 
 export function compile(text: string, options: CompileOptions = {}): CompileResult {
@@ -50,18 +58,21 @@ export function compile(text: string, options: CompileOptions = {}): CompileResu
   const lowered = lower(resolved.resolution, source.name, library().fns);
   bag.addAll(lowered.diagnostics);
   if (!lowered.ir || bag.hasErrors) return done({ ast });
-  if (options.verify ?? true) verifyIR(lowered.ir, "after lowering");
-  return done({ ast, ir: lowered.ir });
+  const verify = options.verify ?? true;
+  if (verify) verifyIR(lowered.ir, "after lowering");
+  const ctx = { verify, ...(options.dump ? { dump: options.dump } : {}) };
+  const optIR = runPipeline(lowered.ir, ctx, options.passes ?? PIPELINE);
+  return done({ ast, ir: lowered.ir, optIR });
 }
 
 /** Like `compile`, but throws a CompileError (with every diagnostic) unless there is IR. */
 export function compileOrThrow(
   text: string,
   options: CompileOptions = {},
-): CompileResult & { ir: CellIR } {
+): CompileResult & { ir: CellIR; optIR: CellIR } {
   const result = compile(text, options);
-  if (!result.ir) throw new CompileError(result.diagnostics, result.source);
-  return result as CompileResult & { ir: CellIR };
+  if (!result.ir || !result.optIR) throw new CompileError(result.diagnostics, result.source);
+  return result as CompileResult & { ir: CellIR; optIR: CellIR };
 }
 
 function parseOverrides(

@@ -24,12 +24,22 @@ export type UnaryOp = (typeof UNARY_OPS)[number];
 export type BinaryOp = (typeof BINARY_OPS)[number];
 export type LeafOp = "input" | "state" | "param";
 
+/**
+ * When a value can be computed: once per weights (at load time), once per input sequence (before
+ * the time loop, for all steps at once), or at every step. Set by the `hoist` pass; absent means
+ * "every step", which is always correct.
+ */
+export type Stage = "weight" | "sequence" | "step";
+
+export const STAGE_ORDER: Readonly<Record<Stage, number>> = { weight: 0, sequence: 1, step: 2 };
+
 interface Base {
   readonly id: ValueId;
   readonly shape: Shape;
   readonly span: Span | null;
   /** The source name this value had (`i`, `c'`), carried into printed IR and generated code. */
   readonly hint?: string;
+  readonly stage?: Stage;
 }
 
 export type Node =

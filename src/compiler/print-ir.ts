@@ -24,7 +24,8 @@ function operands(n: Node): string {
 }
 
 export function printNode(n: Node, where?: (n: Node) => string): string {
-  const text = `%${n.id} = ${n.op} ${operands(n)} : ${formatSymbolicShape(n.shape)}`;
+  const stage = n.stage && n.stage !== "step" ? ` @${n.stage}` : "";
+  const text = `%${n.id} = ${n.op} ${operands(n)} : ${formatSymbolicShape(n.shape)}${stage}`;
   const named = "name" in n && n.hint === n.name ? undefined : n.hint;
   const notes = [named, where?.(n)].filter((x) => x !== undefined && x !== "");
   return notes.length > 0 ? `${text}  ; ${notes.join("  ")}` : text;

@@ -3,7 +3,7 @@
 // every shape is what the op's rule gives, and every state has a next value of its own shape.
 import { formatSymbolicShape, shapeEquals } from "../runtime/size.js";
 import type { CellIR, Node } from "./ir.js";
-import { isBinaryOp, isUnaryOp } from "./ir.js";
+import { isBinaryOp, isUnaryOp, STAGE_ORDER } from "./ir.js";
 import { printNode } from "./print-ir.js";
 import { inferShape } from "./shape-rules.js";
 
@@ -35,6 +35,7 @@ export function verifyIR(ir: CellIR, when = ""): void {
     for (const a of n.args)
       if (!(a >= 0 && a < i)) fail(`${printNode(n)} uses %${a} before it exists`);
     checkShape(n, ir, decls, fail);
+    checkStage(n, ir, fail);
   });
   const valid = (id: number) => id >= 0 && id < ir.nodes.length;
   if (ir.next.size !== ir.states.length)
@@ -46,6 +47,20 @@ export function verifyIR(ir: CellIR, when = ""): void {
       fail(`next value of '${s.name}' has the wrong shape`);
   }
   if (!valid(ir.output)) fail(`output %${ir.output} does not exist`);
+}
+
+// A stage is never earlier than an argument's, and leaves have the only stage they can have.
+function checkStage(n: Node, ir: CellIR, fail: (m: string) => never): void {
+  if (n.stage === undefined) return;
+  const fixed = { input: "sequence", state: "step", param: "weight", const: "weight" } as const;
+  const required = n.op in fixed ? fixed[n.op as keyof typeof fixed] : null;
+  if (required !== null && n.stage !== required)
+    fail(`${printNode(n)} must be at stage ${required}`);
+  for (const a of n.args) {
+    const s = ir.nodes[a]!.stage ?? "step";
+    if (STAGE_ORDER[s] > STAGE_ORDER[n.stage])
+      fail(`${printNode(n)} runs before its argument %${a}`);
+  }
 }
 
 function checkShape(

@@ -41,21 +41,30 @@ export function describeExpected(shape: Shape, sizes: Sizes): string {
   return text === symbolic ? text : `${symbolic} = ${text}`;
 }
 
-export function bindSizes(
+/** What the weights alone say about the sizes (possibly not everything). */
+export function sizesFromWeights(
   meta: CellMeta,
   weights: ReadonlyMap<string, Tensor>,
-  inputSize: number,
-  naming: LayerNaming,
-): Sizes {
+): Map<string, number> {
   const sizes = new Map<string, number>();
   const present = meta.params.filter((p) => weights.has(p.name));
-  // Weights first (they define the cell), the input last: a mismatch then blames the input.
   let progress = true;
   while (progress) {
     progress = false;
     for (const p of present)
       progress = learn(p.shape, weights.get(p.name)!.shape, sizes) || progress;
   }
+  return sizes;
+}
+
+export function bindSizes(
+  meta: CellMeta,
+  weights: ReadonlyMap<string, Tensor>,
+  inputSize: number,
+  naming: LayerNaming,
+): Sizes {
+  // Weights first (they define the cell), the input last: a mismatch then blames the input.
+  const sizes = sizesFromWeights(meta, weights);
   learn(meta.input.shape, [inputSize], sizes);
   // A missing weight is the likeliest reason for an unknown size, so it is reported first.
   for (const p of meta.params) {

@@ -2,7 +2,7 @@
 // from the weight names, layer k>0 fed the previous layer's D*H_out outputs, the reverse
 // direction run from the last step to the first with outputs aligned to input time, initial
 // states (L*D, B, size) defaulting to zeros, seq-first or batch-first input.
-import { type Sizes, bindSizes, concreteShape } from "./bind-sizes.js";
+import { type Sizes, bindSizes, concreteShape, sizesFromWeights } from "./bind-sizes.js";
 import { DataError } from "./data-error.js";
 import { splitLayers, tensorName } from "./layers.js";
 import type { CellMeta } from "./meta.js";
@@ -41,6 +41,132 @@ export interface StackResult<A extends FloatArray> {
   readonly states: Record<string, Tensor<A>>;
 }
 
+export type MakeKernel = (sizes: Sizes, layerWeights: ReadonlyMap<string, Tensor>) => LayerKernel;
+
+/** A stack ready to run: weights checked, sizes bound, kernels built (once per input size). */
+export interface Stack<A extends FloatArray> {
+  forward(input: Tensor, initial?: Readonly<Record<string, Tensor>>): StackResult<A>;
+}
+
+interface PreparedLayer {
+  readonly kernel: LayerKernel;
+  /** Per state, its size (the same in every layer, as the stacked states require). */
+  readonly stateSizes: readonly number[];
+  readonly outSize: number;
+}
+
+interface Prepared {
+  readonly layers: readonly (readonly PreparedLayer[])[];
+}
+
+export function createStack<A extends FloatArray>(
+  meta: CellMeta,
+  weights: ReadonlyMap<string, Tensor>,
+  options: StackOptions,
+  alloc: (n: number) => A,
+  makeKernel: MakeKernel,
+): Stack<A> {
+  const weightSource = options.sources?.weights ?? "weights";
+  const inputSource = options.sources?.input ?? "input";
+  const batchFirst = options.batchFirst ?? false;
+  const stack = splitLayers(meta, weights, weightSource);
+  const cache = new Map<number, Prepared>();
+
+  const prepare = (inputSize: number): Prepared => {
+    let prepared = cache.get(inputSize);
+    if (prepared) return prepared;
+    const layers: PreparedLayer[][] = [];
+    let inSize = inputSize;
+    stack.layers.forEach((directions, k) => {
+      const built = directions.map((w, d) => {
+        const naming = {
+          source: weightSource,
+          tensorName: (p: string) => tensorName(stack, p, k, d),
+        };
+        const sizes = bindSizes(meta, w, inSize, naming);
+        checkInputSize(
+          meta,
+          sizes,
+          inSize,
+          k,
+          k === 0 ? inputSource : weightSource,
+          naming.tensorName,
+        );
+        const outSize = sizeOf(meta.output.shape[0]!, sizes);
+        const stateSizes = meta.states.map((s) => sizeOf(s.shape[0]!, sizes));
+        checkSameSizes(meta, stateSizes, layers[0]?.[0]?.stateSizes, k, weightSource);
+        return { kernel: makeKernel(sizes, w), stateSizes, outSize };
+      });
+      layers.push(built);
+      inSize = directions.length * built[0]!.outSize;
+    });
+    prepared = { layers };
+    cache.set(inputSize, prepared);
+    return prepared;
+  };
+
+  // When the weights alone fix the input size, all weight-only work happens now, at creation.
+  const known = sizesFromWeights(meta, stack.layers[0]![0]!);
+  const inputSize = evalSize(meta.input.shape[0]!, known);
+  if (inputSize !== null) prepare(inputSize);
+
+  return {
+    forward(input, initial = {}) {
+      const { T, B, I } = sequenceDims(input, batchFirst, inputSource);
+      const { layers } = prepare(I);
+      const L = layers.length;
+      const D = layers[0]!.length;
+      let xs: FloatArray = toSeqFirst(input.data, T, B, I, batchFirst, alloc);
+      let inSize = I;
+      const finals = meta.states.map(() => [] as A[]);
+      layers.forEach((directions, k) => {
+        const outSize = directions[0]!.outSize;
+        const ys = alloc(T * B * D * outSize);
+        directions.forEach(({ kernel, stateSizes }, d) => {
+          const states = meta.states.map((s, i) =>
+            initialState(
+              initial[s.name],
+              s.name,
+              k * D + d,
+              L * D,
+              B,
+              stateSizes[i]!,
+              options,
+              alloc,
+            ),
+          );
+          const outStride = D * outSize;
+          kernel({
+            xs,
+            inSize,
+            states,
+            ys,
+            outStride,
+            outOffset: d * outSize,
+            steps: T,
+            batch: B,
+            reverse: d === 1,
+          });
+          states.forEach((st, i) => finals[i]!.push(st));
+        });
+        xs = ys;
+        inSize = D * outSize;
+      });
+      const shape = batchFirst ? [B, T, inSize] : [T, B, inSize];
+      const output = { data: fromSeqFirst(xs, T, B, inSize, batchFirst, alloc), shape };
+      const states: Record<string, Tensor<A>> = {};
+      meta.states.forEach((s, i) => {
+        const size = layers[0]![0]!.stateSizes[i]!;
+        const data = alloc(L * D * B * size);
+        finals[i]!.forEach((part, j) => data.set(part, j * B * size));
+        states[s.name] = { data, shape: [L * D, B, size] };
+      });
+      return { output, states };
+    },
+  };
+}
+
+/** Runs once: `createStack(...).forward(...)`. */
 export function runStack<A extends FloatArray>(
   meta: CellMeta,
   weights: ReadonlyMap<string, Tensor>,
@@ -48,73 +174,25 @@ export function runStack<A extends FloatArray>(
   initial: Readonly<Record<string, Tensor>>,
   options: StackOptions,
   alloc: (n: number) => A,
-  makeKernel: (sizes: Sizes, layerWeights: ReadonlyMap<string, Tensor>) => LayerKernel,
+  makeKernel: MakeKernel,
 ): StackResult<A> {
-  const weightSource = options.sources?.weights ?? "weights";
-  const inputSource = options.sources?.input ?? "input";
-  const stack = splitLayers(meta, weights, weightSource);
-  const layers = stack.layers;
-  const D = layers[0]!.length;
-  const L = layers.length;
-  const { T, B, I } = sequenceDims(input, options.batchFirst ?? false, inputSource);
+  return createStack(meta, weights, options, alloc, makeKernel).forward(input, initial);
+}
 
-  let xs: FloatArray = toSeqFirst(input.data, T, B, I, options.batchFirst ?? false, alloc);
-  let inSize = I;
-  const finals = new Map<string, A[]>(meta.states.map((s) => [s.name, []]));
-  const stateSizes = new Map<string, number>();
-  for (let k = 0; k < L; k++) {
-    const bound = layers[k]!.map((w, d) => {
-      const naming = {
-        source: weightSource,
-        tensorName: (p: string) => tensorName(stack, p, k, d),
-      };
-      const sizes = bindSizes(meta, w, inSize, naming);
-      checkInputSize(
-        meta,
-        sizes,
-        inSize,
-        k,
-        k === 0 ? inputSource : weightSource,
-        naming.tensorName,
-      );
-      return { sizes, kernel: makeKernel(sizes, w) };
-    });
-    const outSize = sizeOf(meta.output.shape[0]!, bound[0]!.sizes);
-    const ys = alloc(T * B * D * outSize);
-    bound.forEach(({ sizes, kernel }, d) => {
-      const states = meta.states.map((s) => {
-        const size = sizeOf(s.shape[0]!, sizes);
-        stateSizes.set(s.name, size);
-        return initialState(initial[s.name], s.name, k * D + d, L * D, B, size, options, alloc);
-      });
-      kernel({
-        xs,
-        inSize,
-        states,
-        ys,
-        outStride: D * outSize,
-        outOffset: d * outSize,
-        steps: T,
-        batch: B,
-        reverse: d === 1,
-      });
-      meta.states.forEach((s, i) => finals.get(s.name)!.push(states[i] as A));
-    });
-    xs = ys;
-    inSize = D * outSize;
-  }
-  const output = {
-    data: fromSeqFirst(xs, T, B, inSize, options.batchFirst ?? false, alloc),
-    shape: options.batchFirst ? [B, T, inSize] : [T, B, inSize],
-  };
-  const states: Record<string, Tensor<A>> = {};
-  for (const s of meta.states) {
-    const size = stateSizes.get(s.name)!;
-    const data = alloc(L * D * B * size);
-    finals.get(s.name)!.forEach((part, i) => data.set(part, i * B * size));
-    states[s.name] = { data, shape: [L * D, B, size] };
-  }
-  return { output, states };
+/** Stacked final states are (L*D, B, size): every layer must agree on each state's size. */
+function checkSameSizes(
+  meta: CellMeta,
+  sizes: readonly number[],
+  first: readonly number[] | undefined,
+  layer: number,
+  source: string,
+): void {
+  meta.states.forEach((s, i) => {
+    if (first && first[i] !== sizes[i]) {
+      const detail = `state '${s.name}' has size ${sizes[i]} in layer ${layer} but ${first[i]} in layer 0; a stack needs one size`;
+      throw new DataError(source, null, detail);
+    }
+  });
 }
 
 function sizeOf(dim: Parameters<typeof evalSize>[0], sizes: Sizes): number {
@@ -137,6 +215,10 @@ function sequenceDims(
     );
   }
   const [a, b, I] = input.shape as [number, number, number];
+  if (input.data.length !== a * b * I) {
+    const detail = `shape ${formatShape(input.shape)} needs ${a * b * I} values, found ${input.data.length}`;
+    throw new DataError(source, null, detail);
+  }
   return batchFirst ? { T: b, B: a, I } : { T: a, B: b, I };
 }
 

@@ -1,5 +1,6 @@
 // Dense row-major float tensors, the currency of the runtime. Shapes are plain numbers here:
 // symbolic sizes live in the compiler and are resolved before anything reaches a Tensor.
+import { DataError } from "./data-error.js";
 
 export type FloatArray = Float32Array | Float64Array;
 
@@ -26,6 +27,25 @@ export function tensor<A extends FloatArray>(data: A, shape: readonly number[]):
     );
   }
   return { data, shape: [...shape] };
+}
+
+/**
+ * Checks that `t` is a tensor whose data fills its shape, and gives it float32 data (copied only
+ * when it is not float32 already): what compiled kernels compute with.
+ */
+export function asFloat32Tensor(t: unknown, name: string, source: string): Tensor<Float32Array> {
+  const candidate = t as { data?: unknown; shape?: unknown } | null;
+  const data = candidate?.data;
+  const shape = candidate?.shape;
+  const isShape = Array.isArray(shape) && shape.every((d) => Number.isInteger(d) && d >= 0);
+  if (!(data instanceof Float32Array || data instanceof Float64Array) || !isShape) {
+    throw new DataError(source, name, "expected { data: Float32Array, shape: number[] }");
+  }
+  if (data.length !== shapeSize(shape)) {
+    const detail = `shape ${formatShape(shape)} needs ${shapeSize(shape)} values, found ${data.length}`;
+    throw new DataError(source, name, detail);
+  }
+  return { data: data instanceof Float32Array ? data : Float32Array.from(data), shape: [...shape] };
 }
 
 export function zeros(shape: readonly number[]): Tensor<Float64Array> {

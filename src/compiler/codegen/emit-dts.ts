@@ -1,0 +1,20 @@
+// Emits the `.d.ts` that goes with a generated `.js` module.
+import type { CellIR } from "../ir.js";
+import { RUNTIME_TYPES, modelTypes } from "./public-types.js";
+
+export function emitDts(ir: CellIR, header: readonly string[]): string {
+  return [
+    ...header,
+    "",
+    RUNTIME_TYPES,
+    modelTypes(ir),
+    "export declare const meta: CellMeta;",
+    "",
+    "/** Binds the cell to PyTorch-named weights (`weight_ih_l0`, ...); throws a DataError on bad ones. */",
+    "export declare function create(",
+    "  weights: Readonly<Record<string, Tensor>> | ReadonlyMap<string, Tensor>,",
+    "  options?: StackOptions,",
+    "): Model;",
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,106 @@
+// Emits what a layer computes once, when it is created: its weights (absent optional ones filled)
+// and every value that depends on the weights alone, such as a folded bias.
+import type { Node, ValueId } from "../ir.js";
+import { isLeaf } from "../ir.js";
+import { type EmitContext, indexExpr, read, sourceComments } from "./emit-context.js";
+import { numberLiteral, stringLiteral } from "./literals.js";
+import { type Rendered, atom, renderNode } from "./render-expr.js";
+import { isElementwise } from "./schedule.js";
+import { sizeFactor, sizeJs } from "./size-js.js";
+import type { CodeWriter } from "./writer.js";
+
+function lengthJs(ctx: EmitContext, n: Node): string {
+  const dims = n.shape.map((d) => sizeFactor(d, ctx.layout.sizes));
+  return dims.length === 0 ? "1" : dims.join(" * ");
+}
+
+export function emitParams(ctx: EmitContext, w: CodeWriter): void {
+  const cast = ctx.typed ? " as Float32Array" : "";
+  for (const n of ctx.ir.nodes) {
+    if (!isLeaf(n) || n.op !== "param") continue;
+    const decl = ctx.ir.params.find((p) => p.name === n.name)!;
+    const name = ctx.layout.nameOf(n.id);
+    const get = `weights.get(${stringLiteral(n.name)})`;
+    if (n.shape.length === 0) {
+      const value =
+        decl.fill === null
+          ? `${get}${ctx.typed ? "!" : ""}.data[0]${ctx.typed ? "!" : ""}`
+          : `${get}?.data[0] ?? ${numberLiteral(decl.fill)}`;
+      w.line(`const ${name} = ${value};`);
+    } else if (decl.fill === null) {
+      w.line(`const ${name} = ${get}${ctx.typed ? "!" : ""}.data${cast};`);
+    } else {
+      const filled = `new Float32Array(${lengthJs(ctx, n)}).fill(${numberLiteral(decl.fill)})`;
+      const data = ctx.typed ? `(${get}?.data as Float32Array | undefined)` : `${get}?.data`;
+      w.line(`const ${name} = ${data} ?? ${filled};`);
+    }
+  }
+}
+
+function emitElementwise(ctx: EmitContext, w: CodeWriter, n: Node): void {
+  const name = ctx.layout.nameOf(n.id);
+  const arg = (id: ValueId): Rendered => {
+    const home = ctx.layout.home(id);
+    return atom(
+      home.kind === "scalar" ? home.expr : read(ctx, home.array, indexExpr(ctx, null, home, "k")),
+    );
+  };
+  const expr = renderNode(n, arg, ctx.helpers).text;
+  if (n.shape.length === 0) {
+    w.line(`const ${name} = ${expr};`);
+    return;
+  }
+  w.line(`const ${name} = new Float32Array(${lengthJs(ctx, n)});`);
+  w.line(`for (let k = 0; k < ${name}.length; k++) ${name}[k] = ${expr};`);
+}
+
+function emitMatvec(ctx: EmitContext, w: CodeWriter, n: Extract<Node, { op: "matvec" }>): void {
+  const name = ctx.layout.nameOf(n.id);
+  const [mat, vec] = [ctx.layout.home(n.args[0]), ctx.layout.home(n.args[1])];
+  if (mat.kind !== "array" || vec.kind !== "array") throw new Error("internal: matvec of scalars");
+  const cols = ctx.ir.nodes[n.args[0]]!.shape[1]!;
+  w.line(`const ${name} = new Float32Array(${sizeJs(n.shape[0]!, ctx.layout.sizes)});`);
+  w.block(`for (let i = 0; i < ${name}.length; i++)`, () => {
+    w.line("let acc = 0;");
+    const wIndex = `i * ${sizeFactor(cols, ctx.layout.sizes)} + k`;
+    const x = read(ctx, vec.array, indexExpr(ctx, null, vec, "k"));
+    w.line(
+      `for (let k = 0; k < ${sizeJs(cols, ctx.layout.sizes)}; k++) acc += ${read(ctx, mat.array, wIndex)} * ${x};`,
+    );
+    w.line(`${name}[i] = acc;`);
+  });
+}
+
+function emitConcat(ctx: EmitContext, w: CodeWriter, n: Extract<Node, { op: "concat" }>): void {
+  const name = ctx.layout.nameOf(n.id);
+  w.line(`const ${name} = new Float32Array(${lengthJs(ctx, n)});`);
+  let position = "0";
+  for (const part of n.args) {
+    const home = ctx.layout.home(part);
+    if (home.kind !== "array") throw new Error("internal: concat of a scalar");
+    const len = ctx.ir.nodes[part]!.shape[0]!;
+    const target = position === "0" ? "j" : `${position} + j`;
+    w.line(
+      `for (let j = 0; j < ${sizeJs(len, ctx.layout.sizes)}; j++) ${name}[${target}] = ${read(ctx, home.array, indexExpr(ctx, null, home, "j"))};`,
+    );
+    position =
+      position === "0"
+        ? sizeFactor(len, ctx.layout.sizes)
+        : `${position} + ${sizeFactor(len, ctx.layout.sizes)}`;
+  }
+}
+
+/** Values that depend on the weights only, computed once per layer. */
+export function emitWeightStage(ctx: EmitContext, w: CodeWriter): void {
+  const nodes = ctx.sched.weight.filter((n) => n.op !== "slice");
+  if (nodes.length === 0) return;
+  w.line();
+  w.comment("Load time: values that depend on the weights alone.");
+  for (const n of nodes) {
+    sourceComments(ctx, w, [n]);
+    if (isElementwise(n)) emitElementwise(ctx, w, n);
+    else if (n.op === "matvec") emitMatvec(ctx, w, n);
+    else if (n.op === "concat") emitConcat(ctx, w, n);
+    else throw new Error(`internal: ${n.op} at load time`);
+  }
+}

@@ -1,0 +1,51 @@
+// Code generation's front door: IR in, a formatted standalone module (and its .d.ts) out.
+import { format } from "prettier";
+import type { SourceText } from "../../diagnostics.js";
+import { VERSION } from "../../version.js";
+import type { CellIR } from "../ir.js";
+import { emitDts } from "./emit-dts.js";
+import { emitModule, moduleHeader } from "./emit-module.js";
+
+export interface GenerateOptions {
+  readonly source: SourceText;
+  /** Emit a TypeScript module instead of JavaScript plus a `.d.ts`. */
+  readonly typed?: boolean;
+  /** The passes that produced the IR, for the header. */
+  readonly passes: readonly string[];
+}
+
+export interface GeneratedModule {
+  readonly code: string;
+  /** The declarations for `code` (for a JavaScript module). */
+  readonly dts: string;
+}
+
+const PRETTIER = { printWidth: 100, trailingComma: "all" } as const;
+
+export async function generateModule(
+  ir: CellIR,
+  options: GenerateOptions,
+): Promise<GeneratedModule> {
+  const typed = options.typed ?? false;
+  const moduleOptions = { source: options.source, typed, passes: options.passes, version: VERSION };
+  const code = emitModule(ir, moduleOptions);
+  const dts = emitDts(ir, moduleHeader(ir, moduleOptions));
+  return {
+    code: await formatted(code, typed ? "typescript" : "babel"),
+    dts: await formatted(dts, "typescript"),
+  };
+}
+
+/** Formats generated code; a parse failure here is a compiler bug, reported briefly. */
+async function formatted(code: string, parser: "typescript" | "babel"): Promise<string> {
+  try {
+    return await format(code, { ...PRETTIER, parser });
+  } catch (e) {
+    const first = String((e as Error).message)
+      .split("\n")[0]!
+      .slice(0, 200);
+    throw new Error(
+      `internal: generated ${parser === "babel" ? "JavaScript" : "TypeScript"} does not parse: ${first}`,
+    );
+  }
+}

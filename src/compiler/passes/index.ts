@@ -1,0 +1,28 @@
+// The optimization pipeline, listed once. Each pass is pure; with `verify` on (always in tests)
+// the IR is checked after every pass, and `dump` sees the IR after each one.
+import type { CellIR } from "../ir.js";
+import { verifyIR } from "../verify.js";
+import { dce } from "./dce.js";
+import { hoist } from "./hoist.js";
+import type { Pass, PassContext } from "./pass.js";
+
+export type { Pass, PassContext } from "./pass.js";
+
+export const PIPELINE: readonly Pass[] = [dce, hoist];
+
+export function passByName(name: string): Pass | undefined {
+  return PIPELINE.find((p) => p.name === name);
+}
+
+export function runPipeline(
+  ir: CellIR,
+  ctx: PassContext,
+  passes: readonly Pass[] = PIPELINE,
+): CellIR {
+  for (const pass of passes) {
+    ir = pass.run(ir, ctx);
+    if (ctx.verify) verifyIR(ir, `after ${pass.name}`);
+    ctx.dump?.(pass.name, ir);
+  }
+  return ir;
+}
