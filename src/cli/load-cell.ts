@@ -1,6 +1,6 @@
 // Reads and compiles a `.cell` file for a CLI verb, printing its diagnostics to stderr.
 import { readFileSync } from "node:fs";
-import { compile, type CompileResult } from "../index.js";
+import { compile, type CompileOptions, type CompileResult } from "../index.js";
 import { formatDiagnostic } from "../diagnostics.js";
 
 export interface LoadedCell {
@@ -31,9 +31,11 @@ export function readSource(path: string): string {
 export function loadCell(
   path: string,
   activations: Readonly<Record<string, string>> = {},
+  more: Omit<CompileOptions, "file" | "activations" | "activationLabel"> = {},
 ): LoadedCell {
   const activationLabel = (slot: string) => `--act ${slot}`;
-  const result = compile(readSource(path), { file: path, activations, activationLabel });
+  const options = { file: path, activations, activationLabel, ...more };
+  const result = compile(readSource(path), options);
   for (const d of result.diagnostics)
     process.stderr.write(`${formatDiagnostic(d, result.source)}\n\n`);
   const errors = result.diagnostics.filter((d) => d.severity === "error").length;

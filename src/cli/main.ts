@@ -2,13 +2,16 @@
 // The `cellc` command: dispatches to a verb. Every failure the user can cause ends in a one-line
 // message and a non-zero exit; only a compiler bug prints more, and only with CELLC_DEBUG=1.
 import { readFileSync } from "node:fs";
-import { DataError } from "../runtime/data-error.js";
+import { isDataError } from "../runtime/data-error.js";
 import { checkVerb } from "./check.js";
 import { irVerb } from "./ir.js";
+import { compileVerb } from "./compile.js";
+import { runVerb } from "./run.js";
+import { compareVerb } from "./compare.js";
 import { FileError } from "./load-cell.js";
 import { parseVerbArgs, UsageError, type Verb } from "./usage.js";
 
-const VERBS: readonly Verb[] = [checkVerb, irVerb];
+const VERBS: readonly Verb[] = [checkVerb, irVerb, compileVerb, runVerb, compareVerb];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
@@ -59,7 +62,7 @@ main(process.argv.slice(2)).then(
     if (e instanceof UsageError) {
       process.stderr.write(`cellc: ${e.message}\n`);
       process.exitCode = 2;
-    } else if (e instanceof DataError || e instanceof FileError) {
+    } else if (isDataError(e) || e instanceof FileError) {
       process.stderr.write(`cellc: ${e.message}\n`);
       process.exitCode = 1;
     } else {

@@ -17,9 +17,12 @@ const warning = (code: string, message: string, span: Span | null): Diagnostic =
 export const unknownName = (name: string, span: Span, hint = ""): Diagnostic =>
   error("E201", `unknown name '${name}'${hint}`, span);
 
+/** A name as messages show it: quoted, except a primed one (h'), which a quote would garble. */
+const shown = (name: string): string => (name.endsWith("'") ? name : `'${name}'`);
+
 export const redefinition = (name: string, span: Span, first: Span | null): Diagnostic => ({
-  ...error("E202", `'${name}' is already defined`, span),
-  ...(first ? { related: { span: first, message: `'${name}' was first defined here` } } : {}),
+  ...error("E202", `${shown(name)} is already defined`, span),
+  ...(first ? { related: { span: first, message: `${shown(name)} was first defined here` } } : {}),
 });
 
 export const missingDeclaration = (what: string, span: Span | null): Diagnostic =>
@@ -113,7 +116,11 @@ export const outsideFunction = (name: string, fn: string, span: Span): Diagnosti
   error("E220", `function '${fn}' cannot use '${name}': a function sees only its parameters`, span);
 
 export const keywordAsValue = (name: string, span: Span): Diagnostic =>
-  error("E221", `'${name}' is a keyword: it can name a slot or a function, not a value`, span);
+  error(
+    "E221",
+    `'${name}' is a keyword: it can name a slot, a function or a size, but not a value`,
+    span,
+  );
 
 export const sizeNotLearnable = (name: string, span: Span): Diagnostic =>
   error(

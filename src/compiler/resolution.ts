@@ -67,9 +67,9 @@ export function describeSymbol(s: Symbol): string {
     case "state":
       return "a state";
     case "param":
-      return "a parameter";
+      return "a weight parameter";
     case "let":
-      return "a value";
+      return "a value from 'let'";
     case "slot":
       return "an activation slot";
     case "fn":

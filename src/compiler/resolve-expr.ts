@@ -28,6 +28,15 @@ export interface ExprContext {
   readonly deps: Dependency[];
 }
 
+/** Distinct parameter names, with defaults only after the parameters without one. */
+export function wellFormedParams(fn: DeclOf<"Fn">): boolean {
+  const names = fn.params.map((p) => p.name.name);
+  const firstDefault = fn.params.findIndex((p) => p.default !== null);
+  const defaultsLast =
+    firstDefault < 0 || fn.params.slice(firstDefault).every((p) => p.default !== null);
+  return new Set(names).size === names.length && defaultsLast;
+}
+
 export function fnParamSpecs(fn: DeclOf<"Fn">): ParamSpec[] {
   return fn.params.map((p) => ({ name: p.name.name, default: p.default?.value ?? null }));
 }
@@ -136,12 +145,14 @@ function bindCall(e: ExprOf<"Call">, ctx: ExprContext, allowSplit: boolean): Cal
   switch (symbol.kind) {
     case "fn": {
       ctx.deps.push({ kind: "fn", decl: symbol.decl });
+      // A function whose parameter list is itself wrong (reported there) cannot bind calls.
+      const diagnostics = wellFormedParams(symbol.decl) ? ctx.diagnostics : [];
       const args = bindArguments(
         `'${name}'`,
         fnParamSpecs(symbol.decl),
         e.args,
         e.span,
-        ctx.diagnostics,
+        diagnostics,
       );
       return args && { callee: { kind: "fn", decl: symbol.decl }, args };
     }
@@ -176,7 +187,7 @@ function bindPrimitive(
   const { prim } = symbol;
   const callee: Callee = { kind: "primitive", prim };
   if (prim.kind === "split" && !allowSplit) {
-    const message = "split(...) can only be the whole right side of 'let a, b, ... = split(x, n)'";
+    const message = "split(...) must be bound to one name per part: 'let a, b, ... = split(x, n)'";
     ctx.diagnostics.push(E.splitMisuse(message, e.span));
     return null;
   }

@@ -18,7 +18,8 @@ function editDistance(a: string, b: string): number {
 
 /** A `; did you mean 'x'?` suffix, or the empty string. */
 export function didYouMean(name: string, candidates: Iterable<string>): string {
-  const limit = Math.min(2, Math.max(1, Math.floor(name.length / 2)));
+  // A one-letter name only suggests a change of case: any letter is one edit from any other.
+  const limit = name.length === 1 ? 0.5 : Math.min(2, Math.max(1, Math.floor(name.length / 2)));
   let best: string | null = null;
   let bestDistance = Infinity;
   for (const c of candidates) {

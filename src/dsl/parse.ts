@@ -1,7 +1,13 @@
 // The single boundary where Chevrotain's lexing and parsing errors become Diagnostics. After a
 // syntax error the parse resumes at the next plausible declaration, so one run reports them all.
-import type { IRecognitionException, IToken, TokenType } from "chevrotain";
-import { type Diagnostic, DiagnosticBag, type SourceText, type Span } from "../diagnostics.js";
+import type { IToken, TokenType } from "chevrotain";
+import {
+  type Diagnostic,
+  DiagnosticBag,
+  LineMap,
+  type SourceText,
+  type Span,
+} from "../diagnostics.js";
 import type { ActivationSpec, CellFile, Decl } from "./ast.js";
 import { exprDepthExceeds } from "./depth.js";
 import type { ActivationSpecCstNode, CellFileCstNode } from "./cst.js";
@@ -34,22 +40,26 @@ export function parseCell(text: string): ParseResult {
 
   const decls: Decl[] = [];
   let tokens = lexed.tokens;
-  const muted = new Muted(lexed);
+  const muted = new Muted(lexed, text);
   while (tokens.length > 0 && bag.all.length < MAX_REPORTED) {
     cellParser.input = tokens;
-    const cst = guardStack(() => cellParser.cellFile(), text) as CellFileCstNode | Diagnostic;
-    if ("code" in cst) return { file: null, diagnostics: [...bag.all, cst] };
-    const errors = cellParser.errors;
-    for (const e of errors) {
-      if (muted.admits(e.token)) bag.add(syntaxError(e.message, tokenSpan(e.token, text)));
+    // Without recovery, a failed parse returns no tree at all.
+    const cst = guardStack(() => cellParser.cellFile(), text) as
+      CellFileCstNode | Diagnostic | undefined;
+    if (cst && "code" in cst) return { file: null, diagnostics: [...bag.all, cst] };
+    // Without in-rule recovery the parse stops at the first error; the loop resumes at the next
+    // line that starts a declaration, so each broken statement is reported once, with no cascade.
+    const error = cellParser.errors[0];
+    if (error && muted.admits(error.token)) {
+      const message = missingOperator(tokens, error.token) ?? error.message;
+      bag.add(syntaxError(message, tokenSpan(error.token, text)));
     }
-    if (!bag.hasErrors) {
+    if (!bag.hasErrors && cst) {
       const ast = toAst(cst, text.length);
       decls.push(...ast.file.decls);
       bag.addAll(ast.diagnostics);
     }
-    const stoppedAt = redundantInputStart(errors);
-    tokens = stoppedAt === null ? [] : resumeAfter(tokens, stoppedAt);
+    tokens = error ? resumeAt(tokens, error.token) : [];
   }
   if (bag.hasErrors) return { file: null, diagnostics: bag.all };
   const file: CellFile = { decls, span: { start: 0, end: text.length } };
@@ -65,19 +75,36 @@ export function parseActivationSpec(source: SourceText): {
 } {
   const lexed = lex(source.text);
   cellParser.input = lexed.tokens;
-  const cst = cellParser.activationSpec() as ActivationSpecCstNode;
+  const cst = cellParser.activationSpec() as ActivationSpecCstNode | undefined;
   const syntax = cellParser.errors.slice(0, 1).map((e) => {
     const found = e.token.tokenType.name === "EOF" ? "the end of the text" : `'${e.token.image}'`;
     const message =
       e.name === "NotAllInputParsedException"
-        ? `expected ${cst.children.LParen ? "" : "'(' or "}the end of the text, found ${found}`
+        ? `expected ${cst?.children.LParen ? "" : "'(' or "}the end of the text, found ${found}`
         : e.message.replace("the end of the file", "the end of the text");
     return syntaxError(message, tokenSpan(e.token, source.text));
   });
   const diagnostics = [...lexed.diagnostics, ...syntax].map((d) => ({ ...d, source }));
-  if (diagnostics.length > 0) return { spec: null, diagnostics };
+  if (diagnostics.length > 0 || !cst) return { spec: null, diagnostics };
   const built = toActivationSpec(cst);
   return { spec: built.spec, diagnostics: built.diagnostics.map((d) => ({ ...d, source })) };
+}
+
+/**
+ * `W x` or `h h`: an operand right after a complete expression on the same line is a missing
+ * operator (a new declaration would start a new line).
+ */
+function missingOperator(tokens: readonly IToken[], at: IToken): string | null {
+  const i = tokens.indexOf(at);
+  const previous = tokens[i - 1];
+  if (i <= 0 || !previous || previous.endLine !== at.startLine) return null;
+  const isName = at.tokenType === T.Identifier || T.KEYWORD_TOKENS.has(at.tokenType);
+  const operand = isName || at.tokenType === T.NumberLiteral || at.tokenType === T.LParen;
+  const ends = [T.Identifier, T.NumberLiteral, T.RParen, T.Prime].includes(previous.tokenType);
+  if (!operand || !(ends || T.KEYWORD_TOKENS.has(previous.tokenType))) return null;
+  if (startsDeclaration(tokens, i))
+    return `'${at.image}' starts a declaration, which must begin a new line`;
+  return `expected an operator between '${previous.image}' and '${at.image}'`;
 }
 
 interface Lexed {
@@ -95,15 +122,17 @@ function lex(text: string): Lexed {
 }
 
 /**
- * Keeps cascades out of the report: one syntax error per line (the first is the real one), and
- * none on the token right after a bad character, which the lexical error already explains.
+ * Keeps cascades out of the report: no syntax error on a line with a bad character, or on the
+ * token right after one, which the lexical error already explains.
  */
 class Muted {
   private readonly offsets = new Set<number>();
   private readonly lines = new Set<number>();
 
-  constructor(lexed: Lexed) {
+  constructor(lexed: Lexed, text: string) {
+    const map = new LineMap(text);
     for (const d of lexed.diagnostics) {
+      this.lines.add(map.position(d.span!.start).line);
       const next = lexed.tokens.find((t) => t.startOffset >= d.span!.end);
       if (next) this.offsets.add(next.startOffset);
     }
@@ -111,9 +140,7 @@ class Muted {
 
   admits(t: IToken): boolean {
     const line = Number.isNaN(t.startOffset) ? -1 : (t.startLine ?? -1);
-    if (this.offsets.has(t.startOffset) || this.lines.has(line)) return false;
-    this.lines.add(line);
-    return true;
+    return !this.offsets.has(t.startOffset) && !this.lines.has(line);
   }
 }
 
@@ -154,10 +181,6 @@ function guardStack<R>(run: () => R, text: string): R | Diagnostic {
 }
 
 /** Where the top-level declaration loop gave up: the token it could not start a declaration with. */
-function redundantInputStart(errors: readonly IRecognitionException[]): IToken | null {
-  const gaveUp = errors.find((e) => e.name === "NotAllInputParsedException");
-  return gaveUp && !Number.isNaN(gaveUp.token.startOffset) ? gaveUp.token : null;
-}
 
 const DECLARATION_KEYWORDS: ReadonlySet<TokenType> = new Set([
   T.Cell,
@@ -180,13 +203,15 @@ function startsDeclaration(tokens: readonly IToken[], i: number): boolean {
 }
 
 /**
- * The tokens from the first declaration that starts a line after `stop`'s line, or none.
- * Requiring a new line keeps the rest of a broken statement from producing a cascade.
+ * The tokens from the first declaration at or after `stop` that begins a line, or none.
+ * Requiring the start of a line keeps the rest of a broken statement from producing a cascade.
  */
-function resumeAfter(tokens: readonly IToken[], stop: IToken): IToken[] {
-  const from = tokens.findIndex((t) => (t.startLine ?? 0) > (stop.startLine ?? 0));
-  if (from < 0) return [];
-  for (let i = from; i < tokens.length; i++) {
+function resumeAt(tokens: readonly IToken[], stop: IToken): IToken[] {
+  if (stop.tokenType.name === "EOF" || Number.isNaN(stop.startOffset)) return [];
+  const at = tokens.findIndex((t) => t.startOffset >= stop.startOffset);
+  if (at < 0) return [];
+  // The failing token may itself start the next declaration; if it started this chunk, move on.
+  for (let i = at === 0 ? 1 : at; i < tokens.length; i++) {
     const startsLine = (tokens[i - 1]?.endLine ?? 0) < (tokens[i]!.startLine ?? 0);
     if (startsLine && startsDeclaration(tokens, i)) return tokens.slice(i);
   }

@@ -8,7 +8,7 @@ import * as T from "./tokens.js";
 export class CellParser extends chevrotain.CstParser {
   constructor() {
     super([...T.allTokens], {
-      recoveryEnabled: true,
+      recoveryEnabled: false,
       maxLookahead: 3,
       nodeLocationTracking: "onlyOffset",
       errorMessageProvider: syntaxMessages,
@@ -16,9 +16,19 @@ export class CellParser extends chevrotain.CstParser {
     this.performSelfAnalysis();
   }
 
+  // Each declaration starts on a line of its own (and may continue over several lines).
   public cellFile = this.RULE("cellFile", () => {
-    this.MANY(() => this.SUBRULE(this.declaration));
+    this.MANY({ GATE: () => this.atLineStart(), DEF: () => this.SUBRULE(this.declaration) });
   });
+
+  private atLineStart(): boolean {
+    const previous = this.LA(0);
+    return (
+      previous.tokenType.name === "EOF" ||
+      Number.isNaN(previous.startOffset) ||
+      (previous.endLine ?? 0) < (this.LA(1).startLine ?? 0)
+    );
+  }
 
   public declaration = this.RULE("declaration", () => {
     this.OR([

@@ -80,7 +80,7 @@ function notADeclaration(t: IToken): string {
 /** `let = 3`: a declaration keyword followed by something other than its name. */
 function badDeclarationStart(keyword: IToken, next: IToken): string {
   const what = keyword.image === "output" ? "an expression" : "a name";
-  return `expected ${what} after '${keyword.image}', found ${describeToken(next)}`;
+  return `'${keyword.image}' must be followed by ${what}, found ${describeToken(next)}`;
 }
 
 export const syntaxMessages: IParserErrorMessageProvider = {
@@ -105,7 +105,9 @@ export const syntaxMessages: IParserErrorMessageProvider = {
       return notADeclaration(first);
     }
     if (ruleName === "primary" || ruleName === "sizeAtom") {
-      return `expected an expression, found ${found}`;
+      // A bare keyword here is usually the next declaration after a dangling operator.
+      const keyword = isCategory(first, "Identifier") ? "the keyword " : "";
+      return `expected ${ruleName === "primary" ? "an expression" : "a size"}, found ${keyword}${found}`;
     }
     return `expected ${oneOf(firstTokens(expectedPathsPerAlt))}, found ${found}`;
   },

@@ -76,7 +76,10 @@ class AstBuilder extends BaseVisitor implements C.ICellCstVisitor<void, unknown>
 
   updateDecl(ctx: C.UpdateDeclCstChildren): A.Decl {
     const value = this.expression(one(ctx.expression).children);
-    return { kind: "Update", name: ident(one(ctx.Identifier)), value, span: spanOf(ctx) };
+    // The name's span covers the prime, so a diagnostic about `h'` underlines all of it.
+    const id = one(ctx.Identifier);
+    const name = { name: id.image, span: cover(tokenSpan(id), tokenSpan(one(ctx.Prime))) };
+    return { kind: "Update", name, value, span: spanOf(ctx) };
   }
 
   cellDecl(ctx: C.CellDeclCstChildren): A.Decl {

@@ -77,7 +77,11 @@ export function bindSizes(
       );
     }
   }
-  const unknown = meta.sizes.filter((s) => !sizes.has(s));
+  // A declared size that no shape mentions is never needed.
+  const mentioned = [meta.input, meta.output, ...meta.states, ...meta.params].flatMap((v) =>
+    v.shape.flatMap((d) => d.terms.map((t) => t.name)),
+  );
+  const unknown = meta.sizes.filter((s) => !sizes.has(s) && mentioned.includes(s));
   if (unknown.length > 0) {
     const names = unknown.map((s) => `'${s}'`).join(", ");
     const detail = `cannot tell size${unknown.length > 1 ? "s" : ""} ${names} of cell '${meta.name}' from the weights`;

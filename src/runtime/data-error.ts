@@ -1,6 +1,14 @@
 // The one error type for bad data files and bad tensors: the message always names the file (or the
 // argument the data came from) and, where there is one, the tensor, so the CLI can print it as is.
 
+/**
+ * Whether `e` is a DataError: from this module, or from the copy of the runtime that every
+ * generated kernel module embeds (a different class with the same name and shape).
+ */
+export function isDataError(e: unknown): e is DataError {
+  return e instanceof Error && e.name === "DataError";
+}
+
 export class DataError extends Error {
   override readonly name = "DataError";
 

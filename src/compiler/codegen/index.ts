@@ -12,6 +12,8 @@ export interface GenerateOptions {
   readonly typed?: boolean;
   /** The passes that produced the IR, for the header. */
   readonly passes: readonly string[];
+  /** Run prettier over the output (on by default; code that is only executed can skip it). */
+  readonly format?: boolean;
 }
 
 export interface GeneratedModule {
@@ -30,6 +32,7 @@ export async function generateModule(
   const moduleOptions = { source: options.source, typed, passes: options.passes, version: VERSION };
   const code = emitModule(ir, moduleOptions);
   const dts = emitDts(ir, moduleHeader(ir, moduleOptions));
+  if (options.format === false) return { code, dts };
   return {
     code: await formatted(code, typed ? "typescript" : "babel"),
     dts: await formatted(dts, "typescript"),

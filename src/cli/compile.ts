@@ -1,0 +1,76 @@
+// `cellc compile CELL...`: writes each cell's standalone kernel module (and its .d.ts).
+import { mkdirSync, writeFileSync } from "node:fs";
+import { basename, dirname, extname, join } from "node:path";
+import { generateModule } from "../compiler/codegen/index.js";
+import { loadCell } from "./load-cell.js";
+import { PASSES_OPTION, passesFrom } from "./passes-option.js";
+import { ACT_OPTION, activationOverrides, UsageError, type Verb } from "./usage.js";
+
+export const compileVerb: Verb = {
+  name: "compile",
+  summary: "compile .cell files to standalone JS (or TS) kernel modules",
+  help: `usage: cellc compile CELL... [-o OUT | --out-dir DIR] [--ts] [--act SLOT=SPEC]... [--passes LIST]
+
+Writes a standalone ES module that imports nothing: it exports \`meta\` and
+\`create(weights, { batchFirst })\`, whose \`forward(input, initialStates)\` has the semantics of
+PyTorch's nn.LSTM for whole stacks (layers and directions are read from the weight names).
+
+  -o OUT            write one module to OUT (and its declarations to OUT's .d.ts)
+  --out-dir DIR     write DIR/<cell>.js and DIR/<cell>.d.ts for each CELL
+                    (without -o or --out-dir, one module is printed to standard output)
+  --ts              write a TypeScript module instead (.ts, no .d.ts needed)
+  --act SLOT=SPEC   bind an activation slot, e.g. --act 'gate=hard_sigmoid(0.25, 0.5)'
+  --passes LIST     optimization passes, comma-separated, or none (default: all)`,
+  options: {
+    ...ACT_OPTION,
+    ...PASSES_OPTION,
+    out: { type: "string", short: "o" },
+    "out-dir": { type: "string" },
+    ts: { type: "boolean" },
+  },
+  async run(values, files) {
+    if (files.length === 0)
+      throw new UsageError("cellc compile needs a CELL file (see 'cellc compile --help')");
+    const out = values["out"] as string | undefined;
+    const outDir = values["out-dir"] as string | undefined;
+    if (out !== undefined && outDir !== undefined)
+      throw new UsageError("give -o or --out-dir, not both");
+    if (files.length > 1 && outDir === undefined)
+      throw new UsageError("several CELL files need --out-dir DIR");
+    const typed = values["ts"] === true;
+    const passes = passesFrom(values["passes"]);
+    const activations = activationOverrides(values);
+    let failed = 0;
+    for (const file of files) {
+      const { result } = loadCell(file, activations, { passes });
+      if (!result.optIR) {
+        failed++;
+        continue;
+      }
+      const passNames = passes.map((p) => p.name);
+      const module = await generateModule(result.optIR, {
+        source: result.source,
+        typed,
+        passes: passNames,
+      });
+      const target =
+        outDir !== undefined
+          ? join(outDir, `${basename(file, extname(file))}.${typed ? "ts" : "js"}`)
+          : out;
+      if (target === undefined) {
+        process.stdout.write(module.code);
+        continue;
+      }
+      mkdirSync(dirname(target) || ".", { recursive: true });
+      writeFileSync(target, module.code);
+      const written = [target];
+      if (!typed) {
+        const dts = target.replace(/(\.m?js)?$/, ".d.ts");
+        writeFileSync(dts, module.dts);
+        written.push(dts);
+      }
+      process.stderr.write(`${file}: wrote ${written.join(" and ")}\n`);
+    }
+    return failed > 0 ? 1 : 0;
+  },
+};

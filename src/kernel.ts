@@ -1,0 +1,36 @@
+// From a `.cell` source to a live kernel: compile, generate the standalone module, and import it.
+// The module is imported from a data: URL, exactly as a user would import the file.
+import { generateModule } from "./compiler/codegen/index.js";
+import type { CellIR } from "./compiler/ir.js";
+import type { SourceText } from "./diagnostics.js";
+import type { CellMeta } from "./runtime/meta.js";
+import type { StackOptions, StackResult } from "./runtime/stack.js";
+import type { Tensor } from "./runtime/tensor.js";
+
+export interface Model {
+  forward(input: Tensor, initial?: Readonly<Record<string, Tensor>>): StackResult<Float32Array>;
+}
+
+/** What a generated module exports. */
+export interface KernelModule {
+  readonly meta: CellMeta;
+  create(
+    weights: Readonly<Record<string, Tensor>> | ReadonlyMap<string, Tensor>,
+    options?: StackOptions,
+  ): Model;
+}
+
+export async function importKernel(code: string): Promise<KernelModule> {
+  const url = `data:text/javascript;base64,${Buffer.from(code).toString("base64")}`;
+  return (await import(url)) as KernelModule;
+}
+
+/** Generates the module for optimized IR (unformatted: it is only executed) and imports it. */
+export async function loadKernel(
+  optIR: CellIR,
+  source: SourceText,
+  passes: readonly string[],
+): Promise<KernelModule> {
+  const { code } = await generateModule(optIR, { source, passes, format: false });
+  return importKernel(code);
+}
