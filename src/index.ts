@@ -95,3 +95,7 @@ export type { Diagnostic, SourceText, Span } from "./diagnostics.js";
 export type { CellIR, Node, ValueId } from "./compiler/ir.js";
 export { printIR } from "./compiler/print-ir.js";
 export { verifyIR } from "./compiler/verify.js";
+export { PIPELINE, runPipeline, type Pass } from "./compiler/passes/index.js";
+export { generateModule, type GeneratedModule } from "./compiler/codegen/index.js";
+export { referenceForward } from "./compiler/reference.js";
+export { importKernel, loadKernel, type KernelModule, type Model } from "./kernel.js";

@@ -6,6 +6,7 @@ export { parseNpy, readNpy, serializeNpy, writeNpy } from "./npy.js";
 export {
   parseSafetensors,
   readSafetensors,
+  readWeights,
   serializeSafetensors,
   writeSafetensors,
 } from "./safetensors.js";

@@ -28,6 +28,11 @@ interface Entry {
 
 type Fail = (detail: string) => DataError;
 
+/** A weights file as `{ name: tensor }`, the form `create(weights)` takes. */
+export function readWeights(path: string): Record<string, Tensor> {
+  return Object.fromEntries(readSafetensors(path));
+}
+
 export function readSafetensors(path: string): Map<string, Tensor> {
   return parseSafetensors(readDataFile(path), path);
 }

@@ -1,14 +1,22 @@
-// Golden IR for every shipped cell: a change to lowering shows up as a reviewable diff.
-// Refresh with `npm run test:update`; with CI=true a missing or changed file fails.
+// Golden files for every shipped cell: the IR as lowered (.ir), after the passes (.opt.ir), and
+// the generated module (.js, .d.ts). A change to lowering, a pass or the generator shows up as a
+// reviewable diff. Refresh with `npm run test:update`; with CI=true a missing or changed file fails.
 import { describe, expect, it } from "vitest";
+import { generateModule } from "../../src/compiler/codegen/index.js";
+import { PIPELINE } from "../../src/compiler/passes/index.js";
 import { printIR } from "../../src/compiler/print-ir.js";
 import { compileOrThrow } from "../../src/index.js";
 import { CELL_NAMES, cellSource } from "../helpers/cells.js";
 
-describe("golden IR", () => {
-  it.each(CELL_NAMES)("matches __golden__/%s.ir", async (name) => {
+describe("golden files", () => {
+  it.each(CELL_NAMES)("match __golden__/%s.{ir,opt.ir,js,d.ts}", async (name) => {
     const file = `cells/${name}.cell`;
-    const { ir, source } = compileOrThrow(cellSource(name), { file });
+    const { ir, optIR, source } = compileOrThrow(cellSource(name), { file });
     await expect(printIR(ir, source)).toMatchFileSnapshot(`__golden__/${name}.ir`);
+    await expect(printIR(optIR, source)).toMatchFileSnapshot(`__golden__/${name}.opt.ir`);
+    const passes = PIPELINE.map((p) => p.name);
+    const module = await generateModule(optIR, { source, passes });
+    await expect(module.code).toMatchFileSnapshot(`__golden__/${name}.js`);
+    await expect(module.dts).toMatchFileSnapshot(`__golden__/${name}.d.ts`);
   });
 });

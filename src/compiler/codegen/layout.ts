@@ -37,11 +37,18 @@ export interface Layout {
   nameOf(id: ValueId): string;
 }
 
-/** A readable base name for a value: its source name, or what it computes (`weight_ih_x`). */
-function baseName(ir: CellIR, id: ValueId): string {
+/**
+ * A readable base name for a value: its source name, the names of the parts it is split into
+ * (`zi_zf_zg_zo`), or what it computes (`weight_ih_x`).
+ */
+function baseName(ir: CellIR, id: ValueId, users: readonly ValueId[]): string {
   const n = ir.nodes[id]!;
   if ("name" in n) return n.name;
   if (n.hint !== undefined) return n.hint;
+  const parts = users.map((u) => ir.nodes[u]!);
+  if (parts.length > 1 && parts.length <= 4 && parts.every((p) => p.op === "slice" && p.hint)) {
+    return parts.map((p) => p.hint).join("_");
+  }
   if (n.op === "matvec") {
     const [w, x] = n.args.map((a) => ir.nodes[a]!);
     const part = (m: typeof w) => (m && "name" in m ? m.name : m?.hint);
@@ -62,12 +69,17 @@ export function planLayout(ir: CellIR, sched: Schedule, names: NameManager): Lay
       },
     ]),
   );
+  const users: ValueId[][] = ir.nodes.map(() => []);
+  for (const n of ir.nodes)
+    for (const a of n.args) if (!users[a]!.includes(n.id)) users[a]!.push(n.id);
   const memo = (suffix: string) => {
     const claimed = new Map<ValueId, string>();
     return (id: ValueId): string => {
       let name = claimed.get(id);
-      if (!name)
-        claimed.set(id, (name = names.claim(`${baseName(ir, id)}${suffix}`, `v${suffix}`)));
+      if (!name) {
+        name = names.claim(`${baseName(ir, id, users[id] ?? [])}${suffix}`, `v${suffix}`);
+        claimed.set(id, name);
+      }
       return name;
     };
   };
