@@ -1,7 +1,10 @@
 // Golden files for every shipped cell: the IR as lowered (.ir), after the passes (.opt.ir), and
 // the generated module (.js, .d.ts). A change to lowering, a pass or the generator shows up as a
 // reviewable diff. Refresh with `npm run test:update`; with CI=true a missing or changed file fails.
+import { format } from "prettier";
 import { describe, expect, it } from "vitest";
+
+const PRETTIER = { printWidth: 100, trailingComma: "all" } as const;
 import { generateModule } from "../../src/compiler/codegen/index.js";
 import { PIPELINE } from "../../src/compiler/passes/index.js";
 import { printIR } from "../../src/compiler/print-ir.js";
@@ -17,6 +20,8 @@ describe("golden files", () => {
     const passes = PIPELINE.map((p) => p.name);
     const module = await generateModule(optIR, { source, passes });
     await expect(module.code).toMatchFileSnapshot(`__golden__/${name}.js`);
+    // Formatted as prettier would format it (the runtime part is formatted ahead of time).
+    expect(await format(module.code, { ...PRETTIER, parser: "babel" })).toBe(module.code);
     await expect(module.dts).toMatchFileSnapshot(`__golden__/${name}.d.ts`);
   });
 });

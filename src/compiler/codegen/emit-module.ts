@@ -14,6 +14,13 @@ import { RUNTIME_JS, RUNTIME_NAMES, RUNTIME_TS } from "./runtime-bundle.js";
 import { schedule } from "./schedule.js";
 import { CodeWriter } from "./writer.js";
 
+/** Where the (already formatted) runtime goes: formatting it again with each module is slow. */
+export const RUNTIME_PLACEHOLDER = "// @cellc-runtime";
+
+export function runtimeText(typed: boolean): string {
+  return (typed ? RUNTIME_TS : RUNTIME_JS).trimEnd();
+}
+
 export interface ModuleOptions {
   readonly source: SourceText;
   readonly typed: boolean;
@@ -74,7 +81,8 @@ export function emitModule(ir: CellIR, options: ModuleOptions): string {
   w.comment(
     "The PyTorch stack semantics: layers, directions, sizes, weights checks (cellc runtime).",
   );
-  w.lines((options.typed ? RUNTIME_TS : RUNTIME_JS).split("\n"));
+  w.line(RUNTIME_PLACEHOLDER);
+  w.line();
   emitCreate(w, options.typed);
   return w.toString();
 }

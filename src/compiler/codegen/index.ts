@@ -4,7 +4,7 @@ import type { SourceText } from "../../diagnostics.js";
 import { VERSION } from "../../version.js";
 import type { CellIR } from "../ir.js";
 import { emitDts } from "./emit-dts.js";
-import { emitModule, moduleHeader } from "./emit-module.js";
+import { emitModule, moduleHeader, RUNTIME_PLACEHOLDER, runtimeText } from "./emit-module.js";
 
 export interface GenerateOptions {
   readonly source: SourceText;
@@ -32,9 +32,10 @@ export async function generateModule(
   const moduleOptions = { source: options.source, typed, passes: options.passes, version: VERSION };
   const code = emitModule(ir, moduleOptions);
   const dts = emitDts(ir, moduleHeader(ir, moduleOptions));
-  if (options.format === false) return { code, dts };
+  const withRuntime = (text: string) => text.replace(RUNTIME_PLACEHOLDER, runtimeText(typed));
+  if (options.format === false) return { code: withRuntime(code), dts };
   return {
-    code: await formatted(code, typed ? "typescript" : "babel"),
+    code: withRuntime(await formatted(code, typed ? "typescript" : "babel")),
     dts: await formatted(dts, "typescript"),
   };
 }

@@ -170,8 +170,6 @@ function createLayer(sizes, weights) {
 }
 
 // The PyTorch stack semantics: layers, directions, sizes, weights checks (cellc runtime).
-// The one error type for bad data files and bad tensors: the message always names the file (or the
-// argument the data came from) and, where there is one, the tensor, so the CLI can print it as is.
 class DataError extends Error {
   source;
   tensorName;
@@ -356,7 +354,11 @@ function bindSizes(meta, weights, inputSize, naming) {
       );
     }
   }
-  const unknown = meta.sizes.filter((s) => !sizes.has(s));
+  // A declared size that no shape mentions is never needed.
+  const mentioned = [meta.input, meta.output, ...meta.states, ...meta.params].flatMap((v) =>
+    v.shape.flatMap((d) => d.terms.map((t) => t.name)),
+  );
+  const unknown = meta.sizes.filter((s) => !sizes.has(s) && mentioned.includes(s));
   if (unknown.length > 0) {
     const names = unknown.map((s) => `'${s}'`).join(", ");
     const detail = `cannot tell size${unknown.length > 1 ? "s" : ""} ${names} of cell '${meta.name}' from the weights`;
