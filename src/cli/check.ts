@@ -35,8 +35,7 @@ with its file:line:column, then one summary line per file. Exits 1 if any file h
   --act SLOT=SPEC   bind an activation slot, e.g. --act gate=hard_sigmoid(0.25, 0.5)`,
   options: ACT_OPTION,
   run(values, files) {
-    if (files.length === 0)
-      throw new UsageError("cellc check needs at least one FILE (see 'cellc check --help')");
+    if (files.length === 0) throw new UsageError("missing FILE (see 'cellc check --help')");
     const activations = activationOverrides(values);
     let failed = 0;
     for (const file of files) {

@@ -108,8 +108,7 @@ every tensor is shown; with several, one line per case and a summary. Exits 1 on
   --cell CELL       the .cell file to run (default: the shipped cell the case names)`,
   options: { cell: { type: "string" } },
   async run(values, dirs) {
-    if (dirs.length === 0)
-      throw new UsageError("cellc compare needs a CASE_DIR (see 'cellc compare --help')");
+    if (dirs.length === 0) throw new UsageError("missing CASE_DIR (see 'cellc compare --help')");
     const reports: [string, CaseReport][] = [];
     for (const dir of dirs) {
       let report: CaseReport;

@@ -29,8 +29,7 @@ PyTorch's nn.LSTM for whole stacks (layers and directions are read from the weig
     ts: { type: "boolean" },
   },
   async run(values, files) {
-    if (files.length === 0)
-      throw new UsageError("cellc compile needs a CELL file (see 'cellc compile --help')");
+    if (files.length === 0) throw new UsageError("missing CELL file (see 'cellc compile --help')");
     const out = values["out"] as string | undefined;
     const outDir = values["out-dir"] as string | undefined;
     if (out !== undefined && outDir !== undefined)

@@ -21,7 +21,7 @@ the source name it carries and where in FILE it came from.
   options: { ...ACT_OPTION, ...PASSES_OPTION, after: { type: "string" } },
   run(values, files) {
     if (files.length !== 1)
-      throw new UsageError("cellc ir takes exactly one FILE (see 'cellc ir --help')");
+      throw new UsageError("ir takes exactly one FILE (see 'cellc ir --help')");
     const passes = passesFrom(values["passes"]);
     const after = values["after"] as string | undefined;
     if (after !== undefined && after !== "all" && !passes.some((p) => p.name === after)) {

@@ -3,7 +3,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { referenceForward } from "../compiler/reference.js";
-import { DataError } from "../runtime/data-error.js";
 import { readNpy, writeNpy } from "../runtime/npy.js";
 import { readSafetensors } from "../runtime/safetensors.js";
 import type { StackResult } from "../runtime/stack.js";
@@ -26,8 +25,7 @@ function stateFiles(values: Readonly<Record<string, unknown>>): Record<string, s
 
 function required(values: Readonly<Record<string, unknown>>, name: string): string {
   const v = values[name];
-  if (typeof v !== "string")
-    throw new UsageError(`cellc run needs --${name} (see 'cellc run --help')`);
+  if (typeof v !== "string") throw new UsageError(`missing --${name} (see 'cellc run --help')`);
   return v;
 }
 
@@ -61,7 +59,7 @@ DIR/<state>_n.npy for every state (h_n.npy, c_n.npy), as float32.
   },
   async run(values, files) {
     if (files.length !== 1)
-      throw new UsageError("cellc run takes exactly one CELL (see 'cellc run --help')");
+      throw new UsageError("run takes exactly one CELL (see 'cellc run --help')");
     const [weightsFile, inputFile, outDir] = ["weights", "input", "out"].map((n) =>
       required(values, n),
     );
@@ -71,11 +69,9 @@ DIR/<state>_n.npy for every state (h_n.npy, c_n.npy), as float32.
     const known = compiled.ir.states.map((s) => s.name);
     for (const [name, path] of Object.entries(statePaths)) {
       if (!known.includes(name)) {
-        throw new DataError(
-          path,
-          name,
-          `cell '${compiled.ir.name}' has no state '${name}' (its states: ${known.join(", ")})`,
-        );
+        const states = known.join(", ") || "none";
+        const detail = `cell '${compiled.ir.name}' has no state '${name}' (its states: ${states})`;
+        throw new UsageError(`--state ${name}=${path}: ${detail} (see 'cellc run --help')`);
       }
     }
     const weights = readSafetensors(weightsFile!);

@@ -31,9 +31,16 @@ export function parseVerbArgs(
     });
     return { values, positionals };
   } catch (e) {
-    throw new UsageError(
-      `${(e as Error).message.split("\n")[0]}\n(see 'cellc ${verb.name} --help')`,
-    );
+    // Node's parseArgs messages are long and name the internals; say what a user needs.
+    const option = /'(-[^']*)'/.exec((e as Error).message)?.[1];
+    const code = (e as { code?: string }).code;
+    const what =
+      code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option
+        ? `unknown option '${option}'`
+        : code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option
+          ? `option '${option}' needs a value`
+          : (e as Error).message.split("\n")[0]!;
+    throw new UsageError(`${what} (see 'cellc ${verb.name} --help')`);
   }
 }
 
