@@ -35,9 +35,17 @@ function leafStage(n: Node): Stage {
   return n.op === "input" ? "sequence" : "step";
 }
 
-/** Stages as the `hoist` pass left them; without it, everything computed runs every step. */
+/**
+ * Stages as the `hoist` pass left them; without it, every computed vector runs every step. A
+ * computed scalar or matrix can only come from weights and constants (no op reduces a vector),
+ * so it is computed at load time either way.
+ */
 function stagesOf(ir: CellIR): Stage[] {
-  return ir.nodes.map((n) => n.stage ?? (n.args.length === 0 ? leafStage(n) : "step"));
+  return ir.nodes.map((n) => {
+    if (n.stage) return n.stage;
+    if (n.args.length === 0) return leafStage(n);
+    return n.shape.length === 1 ? "step" : "weight";
+  });
 }
 
 function usersOf(ir: CellIR): ValueId[][] {

@@ -1,0 +1,868 @@
+// Hand-written cells that reach code paths the shipped cells do not: concat, conditionals and
+// comparisons, scalar params, load-time (weight-only) values, user functions, states that ignore
+// themselves or copy each other, outputs that are not states, slices, the less common primitives,
+// peepholes and GRU variants. Each is compiled with and without the passes, generated, imported
+// and run against the float64 interpreter on the lowered IR over several random stacks.
+//
+// The kernel stores values in float32 and the oracle computes in float64, so a discontinuity (a
+// comparison, select, step) evaluated on a computed value could flip between them. Cells that
+// stack layers therefore only use comparisons in continuous combinations (leaky-ReLU-like selects,
+// `mask * z`); discontinuous comparisons look only at the raw input and at params, which both sides
+// read exactly, in single-layer cells (a layer above reads computed outputs).
+import { describe, expect, it } from "vitest";
+import { generateModule } from "../../src/compiler/codegen/index.js";
+import type { Stage } from "../../src/compiler/ir.js";
+import { PIPELINE } from "../../src/compiler/passes/index.js";
+import { compileOrThrow } from "../../src/index.js";
+import { importKernel } from "../../src/kernel.js";
+import type { StackResult } from "../../src/runtime/stack.js";
+import { rng } from "../helpers/random.js";
+import {
+  ALLOCATION,
+  FLOAT32_TOLERANCE,
+  type Fill,
+  PASSES,
+  type Passes,
+  type StackConfig,
+  TIME_LOOP,
+  checkAgainstInterpreter,
+  compileVariant,
+  makeStack,
+  timeLoopBodies,
+  uniform,
+  variantCache,
+  withZeros,
+} from "./harness.js";
+
+interface CustomCell {
+  readonly name: string;
+  /** What the cell exercises. */
+  readonly covers: string;
+  readonly text: string;
+  /** Whether layers can be stacked: the input is a plain size that layer k > 0 sets to D * output. */
+  readonly stackable: boolean;
+  /** Whether the reverse direction is allowed (a cell without weights has no _reverse names). */
+  readonly bidirectional?: boolean;
+  /** Initial states always given (when zero states would make the test trivial). */
+  readonly alwaysInitial?: boolean;
+  /** Inputs with exact zeros, for comparisons on the raw input (exact in both precisions). */
+  readonly zeros?: boolean;
+  /** Where the full pipeline must put named values (by their source name), to be sure the cell
+   * exercises the load-time and before-the-loop code it is meant to. */
+  readonly stages?: Readonly<Record<string, Stage>>;
+  /** What the oracle's results (over all seeds) must show for the cell to test what it claims. */
+  readonly premise?: (wants: readonly StackResult<Float64Array>[]) => void;
+}
+
+const CELLS: readonly CustomCell[] = [
+  {
+    name: "concat_lstm",
+    covers: "concat of a state and the input inside the time loop, one matrix on [h; x]",
+    stackable: true,
+    text: `
+cell concat_lstm
+size I, H
+input x : [I]
+state h : [H]
+state c : [H]
+param W : [4*H, H + I]
+param b : [4*H] = 0
+let i, f, g, o = split(W @ concat(h, x) + b, 4)
+c' = sigmoid(f) * c + sigmoid(i) * tanh(g)
+h' = sigmoid(o) * tanh(c')
+output h'
+`,
+  },
+  {
+    name: "concat_everywhere",
+    covers: "concat at load time (params), before the loop (input only) and in the loop (states)",
+    stackable: true,
+    text: `
+cell concat_everywhere
+size I, H
+input x : [I]
+state h : [H]
+state c : [H]
+param V : [2*H, 2*I]
+param U : [2*H, 2*H]
+param b1 : [H] = 0.5
+param b2 : [H] = -0.25
+let xx = V @ concat(x, x) + concat(b1, b2)
+let z = tanh(xx + U @ concat(c, h))
+let zh, zc = split(z, 2)
+h' = zh
+c' = 0.5 * zc + 0.5 * c
+output concat(h', c')
+`,
+  },
+  {
+    name: "conditionals",
+    covers: "select, ?:, all six comparisons as masks, continuous in the data so stacking is safe",
+    stackable: true,
+    text: `
+cell conditionals
+size I, H
+input x : [I]
+state h : [H]
+param W : [H, I]
+param U : [H, H]
+let z = W @ x + U @ h
+let mask = z > 0
+let a = z > 0 ? z : 0.1 * z
+let b = select(z <= 0, 0.3 * z, z)
+let c = (z >= 0) * z + (z < 0) * (0.2 * z)
+let d = select(z != 0, z, 0) + (z == 0) * 0
+let e = h > 0.25 ? (h < 0.75 ? h : 0.75) : select(h >= -0.5, 0.25, h + 0.75)
+h' = tanh(mask * z + a - b + 0.5 * c - 0.25 * d + e)
+output h'
+`,
+  },
+  {
+    name: "exact_comparisons",
+    covers: "discontinuous comparisons on the raw input and on params (exact in float32 and 64)",
+    stackable: false,
+    zeros: true,
+    text: `
+cell exact_comparisons
+size I, H
+input x : [I]
+state h : [H]
+param W : [H, I]
+param U : [H, H]
+param thr : [I]
+let code = select(x == 0, 1, x > 0 ? 2 : -3) + (x != 0) * 0.5 - (x >= thr) + (x <= thr) * 0.25
+let jump = (x < 0) - (x > 0)
+let Wpos = select(W > 0, W, 0.5 * W)
+h' = tanh(Wpos @ (code + jump) + U @ h)
+output h'
+`,
+  },
+  {
+    name: "scalars",
+    stages: { s: "weight", t: "step" },
+    covers:
+      "scalar params (required, and optional with a fill), a vector fill other than 0, a scalar condition",
+    stackable: true,
+    text: `
+cell scalars
+size I, H
+input x : [I]
+state h : [H]
+param W : [H, I]
+param U : [H, H]
+param alpha : []
+param beta : [] = -0.5
+param gain : [H] = 1
+param flag : [] = 0
+let s = alpha * beta + 1
+let t = select(flag, h, 0.5 * h)
+h' = gain * tanh(alpha * (W @ x) + beta * (U @ t) + s)
+output h'
+`,
+  },
+  {
+    name: "hoisted",
+    stages: {
+      W2: "weight",
+      bias: "weight",
+      wb: "weight",
+      Us: "weight",
+      Wc: "weight",
+      wv: "weight",
+    },
+    covers:
+      "weight-only lets computed at load time: a scaled matrix, a folded bias, W @ bias, a load-time matrix times a vector, an element-wise matrix, a split of a load-time concat, a load-time select",
+    stackable: true,
+    text: `
+cell hoisted
+size I, H
+input x : [I]
+state h : [H]
+param W : [H, I]
+param U : [H, H]
+param bias_ih : [H] = 0
+param bias_hh : [H] = 0
+param a : [H]
+param v : [I]
+let W2 = 2 * W
+let wv = W2 @ v
+let bias = bias_ih + bias_hh
+let wb = U @ bias
+let Us = U / (1 + abs(U))
+let p1, p2 = split(concat(a, bias), 2)
+let Wc = select(W2 > 0.5, W2, 0.25 * W)
+h' = tanh(W2 @ x + Wc @ x + bias + wb + Us @ h + p1 * p2 - p2 + 0.1 * wv)
+output h'
+`,
+  },
+  {
+    name: "user_functions",
+    covers:
+      "fn with defaults, named and out-of-order arguments, a negative default, a slot " +
+      "bound to a user fn, a user fn shadowing the library",
+    stackable: true,
+    text: `
+cell user_functions
+size I, H
+input x : [I]
+state h : [H]
+param W : [H, I]
+param U : [H, H]
+fn swish(v, beta = 1) = v * sigmoid(beta * v)
+fn mix(a, b, w = 0.5, shift = -1) = w * a + (1 - w) * b - shift
+fn hard_sigmoid(v) = clip(0.2 * v + 0.5, 0, 1)
+slot act = swish(1.702)
+slot gate = hard_sigmoid
+let z = mix(b = U @ h, a = W @ x, shift = 0.25)
+let y = mix(W @ x, U @ h)
+h' = tanh(act(z) * gate(y) + swish(z) - swish(v = y, beta = 0.5))
+output h'
+`,
+  },
+  {
+    name: "input_driven_state",
+    stages: { kq: "sequence", "m'": "sequence", "h'": "step" },
+    covers:
+      "states whose next values ignore the states (computed before the time loop), one of them a slice of an input-only vector",
+    stackable: true,
+    text: `
+cell input_driven_state
+size I, H
+input x : [I]
+state h : [H]
+state k : [H]
+state m : [H]
+param W : [H, I]
+param V : [2*H, I]
+param U : [H, H]
+let kp, kq = split(tanh(V @ x), 2)
+k' = kq
+m' = tanh(W @ x) * 0.5
+h' = tanh(W @ x + U @ h) * k + kp * m
+output h' + k'
+`,
+  },
+  {
+    name: "input_driven_output",
+    covers: "an output that is an input-only state update (before the time loop)",
+    stackable: true,
+    text: `
+cell input_driven_output
+size I, H
+input x : [I]
+state h : [H]
+state k : [H]
+param W : [H, I]
+param U : [H, H]
+h' = tanh(W @ x + U @ h + k)
+k' = sigmoid(W @ x)
+output k'
+`,
+  },
+  {
+    name: "swapped_states",
+    covers:
+      "next values that are states themselves (a' = b, b' = a, e' = e) and a next value that is another state's next value",
+    stackable: true,
+    alwaysInitial: true,
+    text: `
+cell swapped_states
+size I, H
+input x : [I]
+state a : [H]
+state b : [H]
+state c : [H]
+state d : [H]
+state e : [H]
+param W : [H, I]
+param U : [H, H]
+a' = b
+b' = a
+c' = tanh(W @ x + U @ c + a)
+d' = c'
+e' = e
+output c' * b + d - e
+`,
+  },
+  {
+    name: "output_not_state",
+    covers: "an output that is an expression of its own (o * tanh(c')) while h' is not",
+    stackable: true,
+    text: `
+cell output_not_state
+size I, H
+input x : [I]
+state h : [H]
+state c : [H]
+param weight_ih : [4*H, I]
+param weight_hh : [4*H, H]
+let zi, zf, zg, zo = split(weight_ih @ x + weight_hh @ h, 4)
+let o = sigmoid(zo)
+c' = sigmoid(zf) * c + sigmoid(zi) * tanh(zg)
+h' = o * c'
+output o * tanh(c')
+`,
+  },
+  {
+    name: "input_only_output",
+    stages: { v: "sequence", "h'": "step" },
+    covers:
+      "an output that depends on the input alone (before the time loop), with a GEMM on a computed input-only vector, and a state beside it",
+    stackable: true,
+    text: `
+cell input_only_output
+size I, H
+input x : [I]
+state h : [H]
+param W : [H, I]
+param U : [H, H]
+param V : [H, I]
+param A : [H, H]
+let v = tanh(V @ x)
+h' = tanh(W @ x + U @ h)
+output v * 2 - 1 + A @ v
+`,
+  },
+  {
+    name: "previous_state_output",
+    covers: "output h (the state before the step) and a state that copies the raw input",
+    // y has the input's size, which a stacked layer changes: states must keep one size.
+    stackable: false,
+    alwaysInitial: true,
+    text: `
+cell previous_state_output
+size I, H
+input x : [I]
+state h : [H]
+state y : [I]
+param W : [H, I]
+param U : [H, H]
+h' = tanh(W @ x + U @ h)
+y' = x
+output concat(h, y)
+`,
+  },
+  {
+    name: "sliced_output",
+    covers:
+      "an output and a next value made from the upper half of a bigger state (slices at an offset)",
+    stackable: true,
+    text: `
+cell sliced_output
+size I, H
+input x : [I]
+state s : [2*H]
+state u : [H]
+param W : [2*H, I]
+param U : [2*H, 2*H]
+s' = tanh(W @ x + U @ s)
+let lo, hi = split(s', 2)
+u' = hi
+output hi - 0.5 * lo + u
+`,
+  },
+  {
+    name: "sliced_output_plain",
+    covers: "an output that is exactly a slice of a state's next value",
+    stackable: true,
+    text: `
+cell sliced_output_plain
+size I, H
+input x : [I]
+state s : [2*H]
+param W : [2*H, I]
+param U : [2*H, 2*H]
+s' = tanh(W @ x + U @ s)
+let _lo, hi = split(s', 2)
+output hi
+`,
+  },
+  {
+    name: "math",
+    covers: "pow, max, min, abs, log1p, expm1, log, exp, sqrt, division, a scalar exponent",
+    stackable: true,
+    text: `
+cell math
+size I, H
+input x : [I]
+state h : [H]
+param W : [H, I]
+param U : [H, H]
+param p : [] = 1.5
+let z = W @ x + U @ h
+let m = pow(abs(z) + 1, 0.5) - 1 + min(z, 0.5) * max(z, -0.5) + 0.1 * log1p(abs(z))
+let n = expm1(-abs(z)) + sqrt(abs(z) + 0.25) + log(1 + z * z) - exp(-z * z) + z / (2 + abs(z))
+h' = tanh(m + n + pow(abs(h) + 0.5, p) - pow(2, -abs(z)))
+output h'
+`,
+  },
+  {
+    name: "grouping",
+    covers:
+      "generated operator precedence: nested subtraction and division, negations, " +
+      "negative constants",
+    stackable: true,
+    text: `
+cell grouping
+size I, H
+input x : [I]
+state h : [H]
+param W : [H, I]
+param U : [H, H]
+fn shift(v, a = -1) = v - a
+fn scale(v, a = -2) = v * a / (a - 1)
+let z = W @ x + U @ h
+let q = z - (h - 0.5) / (2 * (1 + z * z)) - -z * 0.25 + -(h - z) / 3 / 2
+let r = -(-z) - (z - (h - (z - 1))) + shift(z) + scale(h) + 1 / (2 / (3 + z * z))
+h' = tanh(q - r * 0.5 + -shift(-z, a = -0.5))
+output h'
+`,
+  },
+  {
+    name: "peephole_lstm",
+    covers: "peephole vectors elementwise with c and c', the docs' example cell",
+    stackable: true,
+    text: `
+cell peephole_lstm
+size I, H
+input x : [I]
+state h : [H]
+state c : [H]
+param weight_ih : [4*H, I]
+param weight_hh : [4*H, H]
+param bias_ih   : [4*H] = 0
+param bias_hh   : [4*H] = 0
+param peep_i    : [H]
+param peep_f    : [H]
+param peep_o    : [H]
+slot gate = sigmoid
+slot cand = tanh
+slot cell = tanh
+let zi, zf, zg, zo = split(weight_ih @ x + bias_ih + weight_hh @ h + bias_hh, 4)
+let i = gate(zi + peep_i * c)
+let f = gate(zf + peep_f * c)
+let g = cand(zg)
+let o = gate(zo + peep_o * c')
+c' = f * c + i * g
+h' = o * cell(c')
+output h'
+`,
+  },
+  {
+    name: "cifg_lstm",
+    covers: "coupled input-forget gate LSTM (three gate blocks)",
+    stackable: true,
+    text: `
+cell cifg_lstm
+size I, H
+input x : [I]
+state h : [H]
+state c : [H]
+param weight_ih : [3*H, I]
+param weight_hh : [3*H, H]
+param bias_ih   : [3*H] = 0
+param bias_hh   : [3*H] = 0
+let zi, zg, zo = split(weight_ih @ x + bias_ih + weight_hh @ h + bias_hh, 3)
+let i = sigmoid(zi)
+c' = (1 - i) * c + i * tanh(zg)
+h' = sigmoid(zo) * tanh(c')
+output h'
+`,
+  },
+  {
+    name: "gru_reset_before",
+    covers: "GRU with the reset gate applied before the matrix (a GEMM on a computed vector)",
+    stackable: true,
+    text: `
+cell gru_reset_before
+size I, H
+input x : [I]
+state h : [H]
+param weight_ih : [3*H, I]
+param weight_hr : [2*H, H]
+param weight_hn : [H, H]
+param bias : [3*H] = 0
+let xr, xz, xn = split(weight_ih @ x + bias, 3)
+let hr, hz = split(weight_hr @ h, 2)
+let r = sigmoid(xr + hr)
+let z = sigmoid(xz + hz)
+let n = tanh(xn + weight_hn @ (r * h))
+h' = (1 - z) * n + z * h
+output h'
+`,
+  },
+  {
+    name: "minimal_gated_unit",
+    covers: "MGU: one gate used for forgetting and for reading the state",
+    stackable: true,
+    text: `
+cell minimal_gated_unit
+size I, H
+input x : [I]
+state h : [H]
+param Wf : [H, I]
+param Uf : [H, H]
+param Wh : [H, I]
+param Uh : [H, H]
+param bf : [H] = 1
+let f = sigmoid(Wf @ x + Uf @ h + bf)
+let n = tanh(Wh @ x + Uh @ (f * h))
+h' = (1 - f) * h + f * n
+output h'
+`,
+  },
+  {
+    name: "js_names",
+    covers: "cell names that are the kernel's own identifiers or JavaScript keywords and globals",
+    stackable: true,
+    text: `
+cell js_names
+size B, T
+input xs : [T]
+state s : [B]
+state b : [B]
+param j : [B, T]
+param acc : [B, B]
+param Math : [B] = 0
+param sigmoid_ : [] = 1
+let k = j @ xs
+let tb = acc @ s
+let wRow = Math + sigmoid_
+let new = tanh(k + tb + wRow)
+let Float32Array = sigmoid(b)
+let undefined = new * Float32Array
+let sBuf = undefined * 0.5
+let bNextBuf = sBuf + new
+let createStack = bNextBuf - s
+let s_next = createStack * 0.5
+s' = s_next
+b' = new
+output s' - b'
+`,
+  },
+  {
+    name: "sliced_operands",
+    covers: "GEMMs on slices of the state and of the input (views at offsets)",
+    stackable: false,
+    text: `
+cell sliced_operands
+size I, H
+input x : [2*I]
+state s : [2*H]
+param Wa : [H, I]
+param Wb : [H, I]
+param U : [H, H]
+let xa, xb = split(x, 2)
+let lo, hi = split(s, 2)
+s' = tanh(concat(Wa @ xa + U @ hi, Wb @ xb - U @ lo))
+output concat(hi, xb)
+`,
+  },
+  {
+    name: "non_finite",
+    premise: (wants) => {
+      const out = wants.flatMap((w) => [...w.output.data]);
+      expect(out.some(Number.isNaN), "some NaN").toBe(true);
+      expect(out.includes(Infinity) && out.includes(-Infinity), "both infinities").toBe(true);
+    },
+    covers: "NaN and infinities: sqrt and log of the raw input, 1 / 0, select on NaN, NaN != NaN",
+    stackable: false,
+    zeros: true,
+    text: `
+cell non_finite
+size I, H
+input x : [I]
+state h : [H]
+param W : [H, I]
+param U : [H, H]
+let r = sqrt(x)
+let m = select(r, 1, 2) + (r > 0) + (r != r) * 4 + (r == r) * 8
+h' = tanh(W @ m + U @ h)
+output concat(h', r, log(abs(x)), 1 / x)
+`,
+  },
+  {
+    name: "odd_text",
+    covers: "source lines with braces, quotes, comment ends and non-ASCII copied into comments",
+    stackable: true,
+    text: `
+cell odd_text
+size I, H
+input x : [I]
+state h : [H]
+param W : [H, I]
+param U : [H, H]
+h' = tanh(W @ x + U @ h)   # } } { */ " ' \\ \u00e9\u2211 \u2028 } for (let s = 0; s < T; s++) {
+output h'                  # {{
+`,
+  },
+  {
+    name: "constant_sizes",
+    covers:
+      "sizes with constant terms and subtraction (H + 2, I + 1, H + I - 1) in shapes, " +
+      "GEMMs, a concat with a [1] param and a split",
+    // q has a size that depends on I, which stacking would change.
+    stackable: false,
+    text: `
+cell constant_sizes
+size I, H
+input x : [I]
+state h : [H + 2]
+state q : [H + I - 1]
+param W : [2*H + 4, I + 1]
+param U : [2*H + 4, H + 2]
+param Q : [H + I - 1, I]
+param one : [1] = 1
+let a, b = split(W @ concat(x, one) + U @ h, 2)
+h' = tanh(a) * sigmoid(b)
+q' = tanh(Q @ x) + 0.5 * q
+output concat(h', q')
+`,
+  },
+  {
+    name: "direct_roots",
+    covers:
+      "next values that are a GEMM, a concat and an input-only GEMM themselves, with no " +
+      "element-wise step after them; an optional matrix with a fill",
+    stackable: true,
+    text: `
+cell direct_roots
+size I, H
+input x : [I]
+state h : [H]
+state s : [2*H]
+state g : [H]
+param U : [H, H + I]
+param V : [H, I]
+param M : [H, H] = 0.1
+h' = U @ concat(tanh(h + g), x)
+s' = concat(M @ h', h)
+g' = V @ x
+output s'
+`,
+  },
+  {
+    name: "no_params",
+    covers: "a cell without weights (a running sum): sizes from the input alone",
+    stackable: false,
+    bidirectional: false,
+    text: `
+cell no_params
+size H
+input x : [H]
+state h : [H]
+h' = 0.5 * h + x
+output h' * h'
+`,
+  },
+  {
+    name: "constant_next",
+    stages: { "k'": "weight" },
+    covers: "states whose next values depend on the weights alone (a load-time value, a param)",
+    stackable: true,
+    text: `
+cell constant_next
+size I, H
+input x : [I]
+state h : [H]
+state k : [H]
+state m : [H]
+param W : [H, I]
+param bk : [H]
+k' = tanh(bk) * 2
+m' = bk
+h' = tanh(W @ x + k) + k' * m
+output h'
+`,
+  },
+  {
+    name: "weight_only_output",
+    covers: "an output computed from the weights alone (at load time); the state runs beside it",
+    stackable: true,
+    text: `
+cell weight_only_output
+size I, H
+input x : [I]
+state h : [H]
+param W : [H, I]
+param U : [H, H]
+param bk : [H]
+h' = tanh(W @ x + U @ h)
+output tanh(bk) * 2
+`,
+  },
+];
+
+const SEEDS = 4;
+
+interface Case {
+  readonly cell: CustomCell;
+  readonly seed: number;
+  readonly cfg: StackConfig;
+  readonly label: string;
+}
+
+/** Sizes 1..7, T 1..6, B 1..4; layers 1-3 where the cell stacks, directions and layouts vary. */
+function makeCase(cell: CustomCell, sizeNames: readonly string[], seed: number): Case {
+  const random = rng(104729 * (seed + 1) + cell.name.length);
+  const pick = (n: number) => 1 + Math.floor(random() * n);
+  const sizes = Object.fromEntries(sizeNames.map((s) => [s, seed === 0 ? 1 : pick(7)]));
+  const cfg: StackConfig = {
+    layers: cell.stackable ? 1 + ((seed + 1) % 3) : 1,
+    bidirectional: (cell.bidirectional ?? true) && seed % 2 === 1,
+    batchFirst: seed >= 2,
+    T: seed === 0 ? 1 : seed === 1 ? 6 : pick(6),
+    B: seed === 0 ? 1 : pick(4),
+    sizes,
+    withOptional: seed !== 2,
+    withInitial: cell.alwaysInitial === true || seed !== 3,
+  };
+  const sizeText = Object.entries(sizes)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(" ");
+  const label =
+    `${cell.name} seed ${seed}: ${cfg.layers} layer(s), ${cfg.bidirectional ? "bi" : "uni"}directional, ` +
+    `${cfg.batchFirst ? "batch-first" : "seq-first"}, T=${cfg.T} B=${cfg.B} ${sizeText}, ` +
+    `${cfg.withOptional ? "optional params" : "fills"}, ${cfg.withInitial ? "initial states" : "zero states"}`;
+  return { cell, seed, cfg, label };
+}
+
+const compiled = variantCache();
+const load = (cell: CustomCell, which: Passes) => compiled(cell.text, `${cell.name}.cell`, which);
+
+/** The size names each cell declares, read from its `size` line. */
+function sizeNamesOf(text: string): string[] {
+  const line = /^size (.*)$/m.exec(text);
+  return line ? line[1]!.split(",").map((s) => s.trim()) : [];
+}
+
+/** One row per cell and pass setting; each row runs SEEDS random stacks. */
+const ROWS = CELLS.flatMap((cell) => PASSES.map((which) => ({ cell, which, name: cell.name })));
+
+describe("generated kernel vs interpreter on hand-written cells", () => {
+  it.each(ROWS)(
+    "matches the float64 interpreter when $name runs on random stacks [passes: $which]",
+    async ({ cell, which }) => {
+      const v = await load(cell, which);
+      const wants: StackResult<Float64Array>[] = [];
+      const inputs: number[] = [];
+      for (let seed = 0; seed < SEEDS; seed++) {
+        const { cfg, label } = makeCase(cell, sizeNamesOf(cell.text), seed);
+        const random = rng(seed + 900);
+        const weights: Fill = uniform(random, 0.6);
+        const input: Fill = cell.zeros ? withZeros(random, uniform(random, 1)) : uniform(random, 1);
+        const stack = makeStack(v.ir, cfg, weights, input, uniform(random, 0.8));
+        const what = `${label} [${v.label}]`;
+        const tol = FLOAT32_TOLERANCE;
+        wants.push(checkAgainstInterpreter(v.ir, v.kernel, stack, cfg, tol, what).want);
+        inputs.push(...stack.input.data);
+      }
+      cell.premise?.(wants);
+      // Comparisons on the raw input see exact zeros and values on both sides of 0.
+      if (cell.zeros)
+        for (const sign of [-1, 0, 1]) expect(inputs.some((x) => Math.sign(x) === sign)).toBe(true);
+    },
+  );
+
+  it.each(CELLS.filter((c) => c.stages))(
+    "puts values in the intended stages when $name is optimised",
+    async (cell) => {
+      const { optIR } = await load(cell, "pipeline");
+      for (const [hint, stage] of Object.entries(cell.stages!)) {
+        const node = optIR.nodes.find((n) => n.hint === hint);
+        expect(node?.stage, `stage of ${hint}`).toBe(stage);
+      }
+    },
+  );
+
+  it.each(ROWS)(
+    "allocates nothing inside the time loop when $name is generated [passes: $which]",
+    async ({ cell, which }) => {
+      const v = await load(cell, which);
+      const bodies = timeLoopBodies(v.code);
+      expect(bodies.length, "time loops").toBe(1);
+      for (const body of bodies) expect(ALLOCATION.exec(body)?.[0], "allocation").toBeUndefined();
+    },
+  );
+});
+
+/**
+ * Minimal reproductions of what the suite above finds with `passes: []` (the CLI's `--passes none`,
+ * or `--passes dce`): without the hoist pass every computed node is scheduled at the step stage,
+ * which the code generator cannot emit for a scalar or a matrix. `Stage` in ir.ts says an absent
+ * stage means "every step", which is always correct, so the kernel should still be generated.
+ */
+describe("code generation without the hoist pass", () => {
+  const tiny: StackConfig = {
+    layers: 1,
+    bidirectional: false,
+    batchFirst: false,
+    T: 2,
+    B: 1,
+    sizes: { I: 2, H: 2 },
+    withOptional: true,
+    withInitial: true,
+  };
+  const cases = [
+    {
+      what: "a scalar is computed from constants (h * -1)",
+      text: "cell negate\nsize I, H\ninput x : [I]\nstate h : [H]\nparam W : [H, I]\nh' = tanh(W @ x) + h * -1\noutput h'\n",
+    },
+    {
+      what: "a matrix is computed from a weight ((2 * W) @ x)",
+      text: "cell scaled\nsize I, H\ninput x : [I]\nstate h : [H]\nparam W : [H, I]\nh' = tanh((2 * W) @ x) + h\noutput h'\n",
+    },
+  ];
+  for (const passes of [[], PIPELINE.filter((p) => p.name === "dce")]) {
+    const label = passes.map((p) => p.name).join(", ") || "none";
+    it.each(cases)(
+      `generates a kernel that matches the interpreter when $what [passes: ${label}]`,
+      async ({ text }) => {
+        const { ir, optIR, source } = compileOrThrow(text, { file: "repro.cell", passes });
+        const module = await generateModule(optIR, {
+          source,
+          passes: passes.map((p) => p.name),
+          format: false,
+        });
+        const kernel = await importKernel(module.code);
+        const random = rng(1);
+        const stack = makeStack(ir, tiny, uniform(random), uniform(random, 1), uniform(random));
+        checkAgainstInterpreter(ir, kernel, stack, tiny, FLOAT32_TOLERANCE, "repro");
+      },
+    );
+  }
+});
+
+describe("time-loop allocation check", () => {
+  const lstm = `cell l\nsize I, H\ninput x : [I]\nstate h : [H]\nparam W : [H, I]\nparam U : [H, H]\nh' = tanh(W @ x + U @ h)  # { } for (let s = 0; s < T; s++) { new Float32Array(1) }\noutput h'\n`;
+
+  it("finds the loop but no allocation when braces and a loop header sit in copied comments", async () => {
+    const { code } = await compileVariant(lstm, "l.cell", {}, "pipeline");
+    // The odd comment is really copied into the module, loop header and all.
+    expect(code.split(TIME_LOOP).length - 1).toBeGreaterThan(1);
+    const bodies = timeLoopBodies(code);
+    expect(bodies.length).toBe(1);
+    expect(bodies[0]).toContain("hNextBuf");
+    expect(ALLOCATION.exec(bodies[0]!)).toBeNull();
+  });
+
+  it.each(["new Float32Array(H)", "xs.subarray(0, 1)", "Array.from(hBuf)", "[1].map((v) => v)"])(
+    "reports an allocation when the time loop holds %s",
+    async (allocation) => {
+      const { code } = await compileVariant(lstm, "l.cell", {}, "pipeline");
+      const at = code.indexOf("const t = reverse ? T - 1 - s : s;");
+      expect(at).toBeGreaterThan(0);
+      const changed = `${code.slice(0, at)}void ${allocation};\n${code.slice(at)}`;
+      const bodies = timeLoopBodies(changed);
+      expect(bodies.length).toBe(1);
+      expect(ALLOCATION.exec(bodies[0]!)).not.toBeNull();
+    },
+  );
+
+  it("matches nested blocks to the loop's own closing brace when the loop holds blocks", () => {
+    const code = `a(); for (let s = 0; s < T; s++) { if (x) { y("}"); } /* } */ z(); } new Float32Array(1);`;
+    const [body] = timeLoopBodies(code);
+    expect(body).toContain("z()");
+    expect(body).not.toContain("Float32Array");
+  });
+});
