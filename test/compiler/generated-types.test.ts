@@ -26,14 +26,18 @@ const OPTIONS: ts.CompilerOptions = {
 function typeErrors(files: readonly string[]): string[] {
   const program = ts.createProgram(files, OPTIONS);
   return ts.getPreEmitDiagnostics(program).map((d) => {
-    const where = d.file ? `${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : "";
+    const where = d.file
+      ? `${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}`
+      : "";
     return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
   });
 }
 
 /** A consumer that uses the typed API: weights in, output and named states out. */
 function consumer(module: string, states: readonly string[]): string {
-  const reads = states.map((s) => `const ${s}_n: Tensor<Float32Array> = result.states[${JSON.stringify(s)}];`);
+  const reads = states.map(
+    (s) => `const ${s}_n: Tensor<Float32Array> = result.states[${JSON.stringify(s)}];`,
+  );
   return [
     `import { create, meta, type Tensor } from "./${module}.js";`,
     "const weights: Record<string, Tensor> = {};",
