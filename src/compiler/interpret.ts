@@ -35,6 +35,17 @@ const BINARY: Readonly<Record<BinaryOp, (a: number, b: number) => number>> = {
   ne: (a, b) => (a !== b ? 1 : 0),
 };
 
+/** One element-wise op on numbers, exactly as the interpreter computes it (for constant folding). */
+export function evaluateScalar(
+  op: UnaryOp | BinaryOp | "select",
+  values: readonly number[],
+): number {
+  const [a = NaN, b = NaN, c = NaN] = values;
+  if (op === "select") return a !== 0 ? b : c;
+  if (op in UNARY) return UNARY[op as UnaryOp](a);
+  return BINARY[op as BinaryOp](a, b);
+}
+
 function size(dim: Node["shape"][number], sizes: Sizes): number {
   const n = evalSize(dim, sizes);
   if (n === null) throw new Error("internal: unbound size in the interpreter");
@@ -78,10 +89,12 @@ function evaluate(
       for (let i = 0; i < out.length; i++) out[i] = at(c, i) !== 0 ? at(a, i) : at(b, i);
       return out;
     }
-    case "matvec": {
+    case "matvec":
+    case "affine": {
       const [w, x] = [arg(0), arg(1)];
+      const bias = n.op === "affine" ? arg(2) : null;
       for (let r = 0; r < out.length; r++) {
-        let sum = 0;
+        let sum = bias ? bias[r]! : 0;
         for (let j = 0; j < x.length; j++) sum += w[r * x.length + j]! * x[j]!;
         out[r] = sum;
       }

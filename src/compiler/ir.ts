@@ -49,12 +49,15 @@ export type Node =
   | (Base & { readonly op: BinaryOp; readonly args: readonly [ValueId, ValueId] })
   | (Base & { readonly op: "select"; readonly args: readonly [ValueId, ValueId, ValueId] })
   | (Base & { readonly op: "matvec"; readonly args: readonly [w: ValueId, x: ValueId] })
+  /** W @ x + b: a matrix product whose sum starts from b (made by the `fuse-bias` pass). */
+  | (Base & { readonly op: "affine"; readonly args: readonly [w: ValueId, x: ValueId, b: ValueId] })
   | (Base & {
       readonly op: "slice";
       readonly start: Size;
       readonly len: Size;
       readonly args: readonly [ValueId];
     })
+  /** Vectors end to end, or matrices stacked by rows (same columns). */
   | (Base & { readonly op: "concat"; readonly args: readonly ValueId[] });
 
 export type Op = Node["op"];

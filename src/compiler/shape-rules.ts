@@ -40,13 +40,30 @@ export function matvecShape(w: Shape, x: Shape): ShapeResult {
   return { shape: [w[0]!] };
 }
 
+/** Vectors end to end, or matrices with equal columns stacked by rows. */
 export function concatShape(parts: readonly Shape[]): ShapeResult {
+  const first = parts[0];
+  if (!first || first.length === 0 || first.length > 2) {
+    return { problem: `concat joins vectors or matrices, not ${first ? show(first) : "nothing"}` };
+  }
   let total: Size = sizeConst(0);
   for (const p of parts) {
-    if (p.length !== 1) return { problem: `concat joins vectors, not ${show(p)}` };
+    if (p.length !== first.length || (p.length === 2 && !sizeEquals(p[1]!, first[1]!))) {
+      return { problem: `concat cannot join ${show(first)} and ${show(p)}` };
+    }
     total = addSizes(total, p[0]!);
   }
-  return { shape: [total] };
+  return { shape: first.length === 1 ? [total] : [total, first[1]!] };
+}
+
+/** W @ x + b. */
+export function affineShape(w: Shape, x: Shape, b: Shape): ShapeResult {
+  const product = matvecShape(w, x);
+  if ("problem" in product) return product;
+  if (!shapeEquals(b, product.shape)) {
+    return { problem: `the bias ${show(b)} does not match the product ${show(product.shape)}` };
+  }
+  return product;
 }
 
 export function sliceShape(x: Shape, len: Size): ShapeResult {
@@ -64,6 +81,8 @@ export function inferShape(op: Op, args: readonly Shape[], len?: Size): ShapeRes
       return { problem: `internal: leaf '${op}' has no argument shapes` };
     case "matvec":
       return matvecShape(args[0]!, args[1]!);
+    case "affine":
+      return affineShape(args[0]!, args[1]!, args[2]!);
     case "slice":
       return sliceShape(args[0]!, len!);
     case "concat":

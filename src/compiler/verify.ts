@@ -7,7 +7,7 @@ import { isBinaryOp, isUnaryOp, STAGE_ORDER } from "./ir.js";
 import { printNode } from "./print-ir.js";
 import { inferShape } from "./shape-rules.js";
 
-const ARITY: Readonly<Record<string, number>> = { select: 3, matvec: 2, slice: 1 };
+const ARITY: Readonly<Record<string, number>> = { select: 3, matvec: 2, affine: 3, slice: 1 };
 
 function arityOf(n: Node): number | null {
   if (n.op === "concat") return null;

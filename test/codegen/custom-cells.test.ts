@@ -165,7 +165,6 @@ output h'
     stages: {
       W2: "weight",
       bias: "weight",
-      wb: "weight",
       Us: "weight",
       Wc: "weight",
       wv: "weight",
@@ -780,7 +779,8 @@ describe("generated kernel vs interpreter on hand-written cells", () => {
     async ({ cell, which }) => {
       const v = await load(cell, which);
       const bodies = timeLoopBodies(v.code);
-      expect(bodies.length, "time loops").toBe(1);
+      // One time loop per kernel: the JavaScript one, and the WebAssembly one where it applies.
+      expect(bodies.length, "time loops").toBeGreaterThanOrEqual(1);
       for (const body of bodies) expect(ALLOCATION.exec(body)?.[0], "allocation").toBeUndefined();
     },
   );
@@ -837,7 +837,7 @@ describe("time-loop allocation check", () => {
   const lstm = `cell l\nsize I, H\ninput x : [I]\nstate h : [H]\nparam W : [H, I]\nparam U : [H, H]\nh' = tanh(W @ x + U @ h)  # { } for (let s = 0; s < T; s++) { new Float32Array(1) }\noutput h'\n`;
 
   it("finds the loop but no allocation when braces and a loop header sit in copied comments", async () => {
-    const { code } = await compileVariant(lstm, "l.cell", {}, "pipeline");
+    const { code } = await compileVariant(lstm, "l.cell", {}, "js");
     // The odd comment is really copied into the module, loop header and all.
     expect(code.split(TIME_LOOP).length - 1).toBeGreaterThan(1);
     const bodies = timeLoopBodies(code);
@@ -849,7 +849,7 @@ describe("time-loop allocation check", () => {
   it.each(["new Float32Array(H)", "xs.subarray(0, 1)", "Array.from(hBuf)", "[1].map((v) => v)"])(
     "reports an allocation when the time loop holds %s",
     async (allocation) => {
-      const { code } = await compileVariant(lstm, "l.cell", {}, "pipeline");
+      const { code } = await compileVariant(lstm, "l.cell", {}, "js");
       const at = code.indexOf("const t = reverse ? T - 1 - s : s;");
       expect(at).toBeGreaterThan(0);
       const changed = `${code.slice(0, at)}void ${allocation};\n${code.slice(at)}`;

@@ -31,9 +31,12 @@ export interface Tolerance {
   readonly rtol: number;
 }
 
-/** The full optimisation pipeline, or none at all (`cellc compile --passes none`). */
-export type Passes = "pipeline" | "none";
-export const PASSES: readonly Passes[] = ["pipeline", "none"];
+/**
+ * The full optimisation pipeline or none at all (`cellc compile --passes none`), both with the
+ * default target (WebAssembly SIMD, JavaScript as fallback), and the pipeline with `--target js`.
+ */
+export type Passes = "pipeline" | "none" | "js";
+export const PASSES: readonly Passes[] = ["pipeline", "none", "js"];
 
 export interface Variant {
   /** The IR as lowered: what the oracle interprets. */
@@ -53,17 +56,19 @@ export async function compileVariant(
   activations: Readonly<Record<string, string>>,
   which: Passes,
 ): Promise<Variant> {
-  const passes = which === "pipeline" ? PIPELINE : [];
+  const passes = which === "none" ? [] : PIPELINE;
   const compiled = compileOrThrow(text, { file, activations, passes });
   const names = passes.map((p) => p.name);
+  const target = which === "js" ? "js" : "wasm";
   const { code } = await generateModule(compiled.optIR, {
     source: compiled.source,
     passes: names,
     format: false,
+    target,
   });
   return {
     ir: compiled.ir,
-    label: names.join(", ") || "no passes",
+    label: `${names.join(", ") || "no passes"} (${target})`,
     passes: names,
     optIR: compiled.optIR,
     code,

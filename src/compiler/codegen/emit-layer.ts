@@ -10,6 +10,18 @@ import { stateCopies } from "./layout.js";
 import { sizeFactor } from "./size-js.js";
 import type { CodeWriter } from "./writer.js";
 
+/** The zero bias of plain products (`gemm` always adds a bias; a stride of 0 repeats it). */
+function emitGemmZeros(ctx: EmitContext, w: CodeWriter): void {
+  const plain = [...ctx.sched.sequence, ...ctx.sched.step].flatMap((k) =>
+    k.kind === "gemm" && k.node.op === "matvec" ? [k.node.shape[0]!] : [],
+  );
+  if (plain.length === 0) return;
+  const longest = plain.map((m) => sizeFactor(m, ctx.layout.sizes)).join(", ");
+  w.line(
+    `const gemmZeros = new Float32Array(${plain.length > 1 ? `Math.max(${longest})` : longest});`,
+  );
+}
+
 function emitAllocate(ctx: EmitContext, w: CodeWriter): void {
   const typed = ctx.typed ? ": number" : "";
   w.block(`function allocate(T${typed}, B${typed})`, () => {
@@ -55,17 +67,18 @@ function emitStep(ctx: EmitContext, w: CodeWriter, outputId: number): void {
   });
 }
 
-export function emitLayer(ctx: EmitContext, w: CodeWriter): void {
+export function emitLayer(ctx: EmitContext, w: CodeWriter, name = "createLayer"): void {
   const typed = ctx.typed;
   const signature = typed
-    ? "function createLayer(sizes: Sizes, weights: ReadonlyMap<string, Tensor>): LayerKernel"
-    : "function createLayer(sizes, weights)";
+    ? `function ${name}(sizes: Sizes, weights: ReadonlyMap<string, Tensor>): LayerKernel`
+    : `function ${name}(sizes, weights)`;
   w.line("/** One direction of one layer, bound to its weights. */");
   w.block(signature, () => {
     for (const [size, name] of ctx.layout.sizes)
       w.line(`const ${name} = sizes.get(${stringLiteral(size)})${typed ? "!" : ""};`);
     emitParams(ctx, w);
     emitWeightStage(ctx, w);
+    emitGemmZeros(ctx, w);
     w.line();
     emitAllocate(ctx, w);
     w.line(`let scratch${typed ? ": ReturnType<typeof allocate> | null" : ""} = null;`);

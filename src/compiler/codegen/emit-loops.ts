@@ -5,8 +5,8 @@ import { type EmitContext, indexExpr, read, sourceComments } from "./emit-contex
 import type { Home } from "./layout.js";
 import { type Rendered, atom, renderNode } from "./render-expr.js";
 import { type LoopStage, RowBases, sampleLoopHeader } from "./rows.js";
-import type { Kernel } from "./schedule.js";
-import { sizeFactor, sizeJs } from "./size-js.js";
+import type { GemmNode, Kernel } from "./schedule.js";
+import { isZero, sizeFactor, sizeJs } from "./size-js.js";
 import type { CodeWriter } from "./writer.js";
 
 /** Element `index` of a value, read from where it lives. */
@@ -57,33 +57,39 @@ function emitElementwise(
   emitSampleLoop(w, stage, rows, inner);
 }
 
-function emitGemm(
-  ctx: EmitContext,
-  w: CodeWriter,
-  stage: LoopStage,
-  node: Extract<Node, { op: "matvec" }>,
-): void {
-  const rows = new RowBases(ctx, stage);
+/**
+ * Where row r of a per-sample array starts, as `[array, offset, stride]` arguments for `gemm`:
+ * in the time loop, row r is sample r of step t; before it, row r is the r-th (step, sample) pair.
+ */
+function rowArgs(ctx: EmitContext, stage: LoopStage, home: Home): [string, string, string] {
+  if (home.kind !== "array") throw new Error("internal: a scalar as a GEMM operand");
+  const offset = isZero(home.offset) ? null : sizeJs(home.offset, ctx.layout.sizes);
+  if (home.row === "none") return [home.array, offset ?? "0", "0"];
+  const stride = home.stride === "inSize" ? "inSize" : sizeFactor(home.stride!, ctx.layout.sizes);
+  const first = home.row === "sequence" && stage === "step" ? `t * B * ${stride}` : null;
+  const start = [first, offset].filter((p) => p !== null).join(" + ") || "0";
+  return [home.array, start, stride];
+}
+
+function emitGemm(ctx: EmitContext, w: CodeWriter, stage: LoopStage, node: GemmNode): void {
   const [mat, vec] = node.args;
   const matrix = ctx.layout.home(mat);
-  if (matrix.kind !== "array" || matrix.row !== "none")
+  if (matrix.kind !== "array" || matrix.row !== "none" || !isZero(matrix.offset)) {
     throw new Error("internal: a matrix not computed at load time");
-  const [m, n] = [
-    sizeJs(node.shape[0]!, ctx.layout.sizes),
-    sizeFactor(ctx.ir.nodes[mat]!.shape[1]!, ctx.layout.sizes),
-  ];
-  const cols = sizeJs(ctx.ir.nodes[mat]!.shape[1]!, ctx.layout.sizes);
-  const x = element(ctx, rows, ctx.layout.home(vec), "k");
-  const out = store(ctx, rows, ctx.layout.home(node.id), "i");
+  }
+  const sizes = ctx.layout.sizes;
+  const m = sizeJs(node.shape[0]!, sizes);
+  const k = sizeJs(ctx.ir.nodes[mat]!.shape[1]!, sizes);
+  const rows = stage === "sequence" ? "T * B" : "B";
+  const x = rowArgs(ctx, stage, ctx.layout.home(vec));
+  const out = rowArgs(ctx, stage, ctx.layout.home(node.id));
+  const bias =
+    node.op === "affine"
+      ? rowArgs(ctx, stage, ctx.layout.home(node.args[2]))
+      : ["gemmZeros", "0", "0"];
   sourceComments(ctx, w, [node]);
-  emitSampleLoop(w, stage, rows, [
-    `for (let i = 0; i < ${m}; i++) {`,
-    `  const wRow = i * ${n};`,
-    "  let acc = 0;",
-    `  for (let k = 0; k < ${cols}; k++) acc += ${read(ctx, matrix.array, "wRow + k")} * ${x};`,
-    `  ${out} = acc;`,
-    "}",
-  ]);
+  const gemm = ctx.helpers.use("gemm");
+  w.line(`${gemm}(${[rows, m, k, matrix.array, ...x, ...out, ...bias].join(", ")});`);
 }
 
 function emitConcat(

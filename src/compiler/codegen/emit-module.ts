@@ -5,23 +5,42 @@ import { cellMeta } from "../meta.js";
 import type { CellIR } from "../ir.js";
 import { type EmitContext } from "./emit-context.js";
 import { emitLayer } from "./emit-layer.js";
+import { emitLayerWasm, WasmKernels } from "./emit-layer-wasm.js";
+import { copyFunction } from "../wasm/copy.js";
+import { gemmFunction } from "../wasm/gemm.js";
+import { assemble } from "../wasm/module.js";
+import { hasSimdOp } from "../wasm/pointwise.js";
 import { HelperManager } from "./helpers.js";
 import { planLayout } from "./layout.js";
-import { commentText, numberLiteral } from "./literals.js";
+import { commentText, numberLiteral, stringLiteral } from "./literals.js";
 import { NameManager } from "./names.js";
 import { modelTypes } from "./public-types.js";
-import { RUNTIME_JS, RUNTIME_NAMES, RUNTIME_TS } from "./runtime-bundle.js";
+import {
+  RUNTIME_JS,
+  RUNTIME_NAMES,
+  RUNTIME_TS,
+  WASM_RUNTIME_JS,
+  WASM_RUNTIME_NAMES,
+  WASM_RUNTIME_TS,
+} from "./runtime-bundle.js";
 import { schedule } from "./schedule.js";
 import { CodeWriter } from "./writer.js";
 
-/** Where the (already formatted) runtime goes: formatting it again with each module is slow. */
-export const RUNTIME_PLACEHOLDER = "// @cellc-runtime";
+/**
+ * Where the (already formatted) runtime parts go: formatting them again with every module is
+ * slow. `spliceRuntime` puts them in after the module's own code is formatted.
+ */
+const PLACEHOLDERS = { core: "// @cellc-runtime", wasm: "// @cellc-wasm-runtime" } as const;
 
-export function runtimeText(typed: boolean): string {
-  return (typed ? RUNTIME_TS : RUNTIME_JS).trimEnd();
+export function spliceRuntime(code: string, typed: boolean): string {
+  const core = (typed ? RUNTIME_TS : RUNTIME_JS).trimEnd();
+  const wasm = (typed ? WASM_RUNTIME_TS : WASM_RUNTIME_JS).trimEnd();
+  return code.replace(PLACEHOLDERS.core, () => core).replace(PLACEHOLDERS.wasm, () => wasm);
 }
 
 export interface ModuleOptions {
+  /** "wasm": WebAssembly SIMD kernels with the JavaScript kernel as fallback; "js": JavaScript only. */
+  readonly target: "js" | "wasm";
   readonly source: SourceText;
   readonly typed: boolean;
   readonly passes: readonly string[];
@@ -33,6 +52,9 @@ const INTERNAL = [
   ...["xs", "ys", "states", "inSize", "outStride", "outOffset", "reverse", "job", "run"],
   ...["T", "B", "t", "s", "b", "r", "j", "k", "i", "tb", "acc", "wRow", "swap", "scratch"],
   ...["allocate", "createLayer", "create", "meta", "sizes", "weights", "tensors", "options"],
+  ...["gemm", "gemmZeros", "source", "entries", "stack"],
+  ...["heap", "kernels", "fixed", "f32", "outSize", "module", "compiled"],
+  ...["WASM", "Kernels", "createLayerJs", "createLayerWasm"],
 ];
 
 export function moduleHeader(ir: CellIR, options: ModuleOptions): string[] {
@@ -50,7 +72,7 @@ export function moduleHeader(ir: CellIR, options: ModuleOptions): string[] {
 
 export function emitModule(ir: CellIR, options: ModuleOptions): string {
   const names = new NameManager();
-  names.reserve(...INTERNAL, ...RUNTIME_NAMES);
+  names.reserve(...INTERNAL, ...RUNTIME_NAMES, ...WASM_RUNTIME_NAMES);
   const helpers = new HelperManager();
   names.reserve(...helpers.names());
   const sched = schedule(ir);
@@ -64,9 +86,17 @@ export function emitModule(ir: CellIR, options: ModuleOptions): string {
     typed: options.typed,
     source: options.source,
   };
+  const wasm = options.target === "wasm" && simdCapable(sched);
 
-  const layer = new CodeWriter();
-  emitLayer(ctx, layer);
+  const layers = new CodeWriter();
+  emitLayer(ctx, layers, wasm ? "createLayerJs" : "createLayer");
+  const kernels = new WasmKernels();
+  if (wasm) {
+    layers.line();
+    emitLayerWasm(ctx, layers, kernels);
+    layers.line();
+    emitChooser(layers, options.typed);
+  }
 
   const w = new CodeWriter();
   w.lines(moduleHeader(ir, options));
@@ -77,14 +107,63 @@ export function emitModule(ir: CellIR, options: ModuleOptions): string {
   w.line();
   if (options.typed) w.lines(modelTypes(ir).split("\n"));
   helpers.emit(w, options.typed);
-  w.lines(layer.toString().split("\n"));
+  if (wasm) emitWasmModule(w, kernels, options.typed);
+  w.lines(layers.toString().split("\n"));
   w.comment(
     "The PyTorch stack semantics: layers, directions, sizes, weights checks (cellc runtime).",
   );
-  w.line(RUNTIME_PLACEHOLDER);
+  w.line(PLACEHOLDERS.core);
   w.line();
   emitCreate(w, options.typed);
   return w.toString();
+}
+
+/** Whether every element-wise op of the cell has SIMD code (otherwise the JS kernel runs). */
+function simdCapable(sched: ReturnType<typeof schedule>): boolean {
+  return [...sched.sequence, ...sched.step].every(
+    (k) => k.kind !== "loop" || k.nodes.every(hasSimdOp),
+  );
+}
+
+function emitWasmModule(w: CodeWriter, kernels: WasmKernels, typed: boolean): void {
+  const functions = [gemmFunction(), copyFunction(), ...kernels.functions];
+  const bytes = assemble(functions);
+  w.comment(
+    `The WebAssembly SIMD kernels (${functions.map((f) => f.name).join(", ")}): ${bytes.length} bytes.`,
+  );
+  w.line(`const WASM${typed ? ": string" : ""} = ${stringLiteral(base64(bytes))};`);
+  w.line();
+  if (typed) {
+    w.block("interface Kernels", () => {
+      for (const f of functions) w.line(`${f.name}(...args: number[]): void;`);
+    });
+    w.line();
+  }
+  w.comment("WebAssembly memory and weight packing (cellc runtime).");
+  w.line(PLACEHOLDERS.wasm);
+  w.line();
+}
+
+function base64(bytes: Uint8Array): string {
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary);
+}
+
+/** WebAssembly SIMD where the platform has it; the JavaScript kernel otherwise. */
+function emitChooser(w: CodeWriter, typed: boolean): void {
+  const signature = typed
+    ? "function createLayer(sizes: Sizes, weights: ReadonlyMap<string, Tensor>): LayerKernel"
+    : "function createLayer(sizes, weights)";
+  w.comment("Compiled on first use, once per module; null where WebAssembly SIMD is missing.");
+  w.line(`let compiled${typed ? ": WasmModule | null | undefined" : ""};`);
+  w.line();
+  w.block(signature, () => {
+    w.line("if (compiled === undefined) compiled = compileKernels(WASM);");
+    w.line(
+      "return compiled ? createLayerWasm(sizes, weights, compiled) : createLayerJs(sizes, weights);",
+    );
+  });
 }
 
 function emitCreate(w: CodeWriter, typed: boolean): void {

@@ -5,7 +5,7 @@ import { isLeaf } from "../ir.js";
 import { type EmitContext, indexExpr, read, sourceComments } from "./emit-context.js";
 import { numberLiteral, stringLiteral } from "./literals.js";
 import { type Rendered, atom, renderNode } from "./render-expr.js";
-import { isElementwise } from "./schedule.js";
+import { type GemmNode, isElementwise } from "./schedule.js";
 import { sizeFactor, sizeJs } from "./size-js.js";
 import type { CodeWriter } from "./writer.js";
 
@@ -54,14 +54,21 @@ function emitElementwise(ctx: EmitContext, w: CodeWriter, n: Node): void {
   w.line(`for (let k = 0; k < ${name}.length; k++) ${name}[k] = ${expr};`);
 }
 
-function emitMatvec(ctx: EmitContext, w: CodeWriter, n: Extract<Node, { op: "matvec" }>): void {
+function emitProduct(ctx: EmitContext, w: CodeWriter, n: GemmNode): void {
   const name = ctx.layout.nameOf(n.id);
   const [mat, vec] = [ctx.layout.home(n.args[0]), ctx.layout.home(n.args[1])];
   if (mat.kind !== "array" || vec.kind !== "array") throw new Error("internal: matvec of scalars");
+  const bias = n.op === "affine" ? ctx.layout.home(n.args[2]) : null;
   const cols = ctx.ir.nodes[n.args[0]]!.shape[1]!;
   w.line(`const ${name} = new Float32Array(${sizeJs(n.shape[0]!, ctx.layout.sizes)});`);
   w.block(`for (let i = 0; i < ${name}.length; i++)`, () => {
-    w.line("let acc = 0;");
+    const start =
+      bias === null
+        ? "0"
+        : bias.kind === "scalar"
+          ? bias.expr
+          : read(ctx, bias.array, indexExpr(ctx, null, bias, "i"));
+    w.line(`let acc = ${start};`);
     const wIndex = `i * ${sizeFactor(cols, ctx.layout.sizes)} + k`;
     const x = read(ctx, vec.array, indexExpr(ctx, null, vec, "k"));
     w.line(
@@ -71,22 +78,21 @@ function emitMatvec(ctx: EmitContext, w: CodeWriter, n: Extract<Node, { op: "mat
   });
 }
 
+/** Vectors end to end, or matrices stacked by rows: either way, the parts' data one after another. */
 function emitConcat(ctx: EmitContext, w: CodeWriter, n: Extract<Node, { op: "concat" }>): void {
   const name = ctx.layout.nameOf(n.id);
   w.line(`const ${name} = new Float32Array(${lengthJs(ctx, n)});`);
-  let position = "0";
+  let position: string | null = null;
   for (const part of n.args) {
     const home = ctx.layout.home(part);
     if (home.kind !== "array") throw new Error("internal: concat of a scalar");
-    const len = ctx.ir.nodes[part]!.shape[0]!;
-    const target = position === "0" ? "j" : `${position} + j`;
+    const len = lengthJs(ctx, ctx.ir.nodes[part]!);
+    const target = position === null ? "j" : `${position} + j`;
     w.line(
-      `for (let j = 0; j < ${sizeJs(len, ctx.layout.sizes)}; j++) ${name}[${target}] = ${read(ctx, home.array, indexExpr(ctx, null, home, "j"))};`,
+      `for (let j = 0; j < ${len}; j++) ${name}[${target}] = ${read(ctx, home.array, indexExpr(ctx, null, home, "j"))};`,
     );
-    position =
-      position === "0"
-        ? sizeFactor(len, ctx.layout.sizes)
-        : `${position} + ${sizeFactor(len, ctx.layout.sizes)}`;
+    const factor = /^[\w.]+$/.test(len) ? len : `(${len})`;
+    position = position === null ? factor : `${position} + ${factor}`;
   }
 }
 
@@ -99,7 +105,7 @@ export function emitWeightStage(ctx: EmitContext, w: CodeWriter): void {
   for (const n of nodes) {
     sourceComments(ctx, w, [n]);
     if (isElementwise(n)) emitElementwise(ctx, w, n);
-    else if (n.op === "matvec") emitMatvec(ctx, w, n);
+    else if (n.op === "matvec" || n.op === "affine") emitProduct(ctx, w, n);
     else if (n.op === "concat") emitConcat(ctx, w, n);
     else throw new Error(`internal: ${n.op} at load time`);
   }

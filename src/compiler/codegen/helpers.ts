@@ -1,4 +1,5 @@
 // Functions the generated code calls, emitted once each and only when used [sucrase HelperManager].
+import { GEMM_JS, GEMM_TS } from "./gemm-js.js";
 import type { CodeWriter } from "./writer.js";
 
 interface Helper {
@@ -7,6 +8,7 @@ interface Helper {
 }
 
 const HELPERS: Readonly<Record<string, Helper>> = {
+  gemm: { js: GEMM_JS.split("\n"), ts: GEMM_TS.split("\n") },
   // Exact and overflow-safe: exp of a positive number is never taken.
   sigmoid: {
     js: [

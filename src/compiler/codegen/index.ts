@@ -4,7 +4,7 @@ import type { SourceText } from "../../diagnostics.js";
 import { VERSION } from "../../version.js";
 import type { CellIR } from "../ir.js";
 import { emitDts } from "./emit-dts.js";
-import { emitModule, moduleHeader, RUNTIME_PLACEHOLDER, runtimeText } from "./emit-module.js";
+import { emitModule, moduleHeader, spliceRuntime } from "./emit-module.js";
 
 export interface GenerateOptions {
   readonly source: SourceText;
@@ -14,6 +14,8 @@ export interface GenerateOptions {
   readonly passes: readonly string[];
   /** Run prettier over the output (on by default; code that is only executed can skip it). */
   readonly format?: boolean;
+  /** "wasm" (default): WebAssembly SIMD kernels, with the JS kernel as fallback; "js": JS only. */
+  readonly target?: "js" | "wasm";
 }
 
 export interface GeneratedModule {
@@ -29,10 +31,17 @@ export async function generateModule(
   options: GenerateOptions,
 ): Promise<GeneratedModule> {
   const typed = options.typed ?? false;
-  const moduleOptions = { source: options.source, typed, passes: options.passes, version: VERSION };
+  const target = options.target ?? "wasm";
+  const moduleOptions = {
+    source: options.source,
+    typed,
+    passes: options.passes,
+    version: VERSION,
+    target,
+  };
   const code = emitModule(ir, moduleOptions);
   const dts = emitDts(ir, moduleHeader(ir, moduleOptions));
-  const withRuntime = (text: string) => text.replace(RUNTIME_PLACEHOLDER, runtimeText(typed));
+  const withRuntime = (text: string) => spliceRuntime(text, typed);
   if (options.format === false) return { code: withRuntime(code), dts };
   return {
     code: withRuntime(await formatted(code, typed ? "typescript" : "babel")),

@@ -49,7 +49,7 @@ function baseName(ir: CellIR, id: ValueId, users: readonly ValueId[]): string {
   if (parts.length > 1 && parts.length <= 4 && parts.every((p) => p.op === "slice" && p.hint)) {
     return parts.map((p) => p.hint).join("_");
   }
-  if (n.op === "matvec") {
+  if (n.op === "matvec" || n.op === "affine") {
     const [w, x] = n.args.map((a) => ir.nodes[a]!);
     const part = (m: typeof w) => (m && "name" in m ? m.name : m?.hint);
     if (part(w) && part(x)) return `${part(w)}_${part(x)!.replace(/'$/, "_next")}`;

@@ -7,8 +7,11 @@ import { type Size, sizeKey } from "../../runtime/size.js";
 import type { CellIR, Node, NodeOf, Stage, ValueId } from "../ir.js";
 import { isBinary, isUnary, rootsOf } from "../ir.js";
 
+/** A matrix product, plain or starting from a bias. */
+export type GemmNode = NodeOf<"matvec"> | NodeOf<"affine">;
+
 export type Kernel =
-  | { readonly kind: "gemm"; readonly node: NodeOf<"matvec"> }
+  | { readonly kind: "gemm"; readonly node: GemmNode }
   | { readonly kind: "concat"; readonly node: NodeOf<"concat"> }
   | { readonly kind: "loop"; readonly length: Size; readonly nodes: readonly Node[] };
 
@@ -70,7 +73,7 @@ export function schedule(ir: CellIR): Schedule {
       continue;
     }
     const list = kernels[s];
-    if (n.op === "matvec") list.push({ kind: "gemm", node: n });
+    if (n.op === "matvec" || n.op === "affine") list.push({ kind: "gemm", node: n });
     else if (n.op === "concat") list.push({ kind: "concat", node: n });
     else {
       // Join the last kernel if it is a loop of the same length: every argument computed in this
@@ -93,7 +96,7 @@ export function schedule(ir: CellIR): Schedule {
   for (const n of ir.nodes) {
     const s = stage[n.id]!;
     if (s === "weight" || n.args.length === 0) continue;
-    if (n.op === "matvec" || n.op === "concat") {
+    if (n.op === "matvec" || n.op === "affine" || n.op === "concat") {
       materialized.add(n.id);
       continue;
     }

@@ -2,13 +2,28 @@
 // the IR is checked after every pass, and `dump` sees the IR after each one.
 import type { CellIR } from "../ir.js";
 import { verifyIR } from "../verify.js";
+import { cse } from "./cse.js";
 import { dce } from "./dce.js";
+import { foldConstants } from "./fold-constants.js";
+import { fuseBias } from "./fuse-bias.js";
+import { groupTerms } from "./group-terms.js";
+import { mergeMatvec } from "./merge-matvec.js";
+import { simplify } from "./simplify.js";
 import { hoist } from "./hoist.js";
 import type { Pass, PassContext } from "./pass.js";
 
 export type { Pass, PassContext } from "./pass.js";
 
-export const PIPELINE: readonly Pass[] = [dce, hoist];
+export const PIPELINE: readonly Pass[] = [
+  foldConstants,
+  simplify,
+  groupTerms,
+  mergeMatvec,
+  fuseBias,
+  cse,
+  dce,
+  hoist,
+];
 
 export function passByName(name: string): Pass | undefined {
   return PIPELINE.find((p) => p.name === name);

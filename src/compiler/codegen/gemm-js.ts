@@ -1,0 +1,87 @@
+// The JavaScript matrix-product helper that every generated GEMM kernel calls, as JS and as TS.
+// Written once by hand (not generated per cell) so it can be read, tested and tuned in one place.
+// Register blocking: two sample rows and four outputs at a time, so each weight read serves two
+// samples and each x read serves four sums; sums are in float64 and stored to float32.
+
+const BODY = `  let r = 0;
+  for (; r + 1 < rows; r += 2) {
+    const x0 = xOff + r * xStride;
+    const x1 = x0 + xStride;
+    const o0 = outOff + r * outStride;
+    const o1 = o0 + outStride;
+    const b0 = biasOff + r * biasStride;
+    const b1 = b0 + biasStride;
+    let i = 0;
+    for (; i + 3 < m; i += 4) {
+      const w0 = i * k;
+      const w1 = w0 + k;
+      const w2 = w1 + k;
+      const w3 = w2 + k;
+      let a00 = bias[b0 + i], a01 = bias[b0 + i + 1], a02 = bias[b0 + i + 2], a03 = bias[b0 + i + 3];
+      let a10 = bias[b1 + i], a11 = bias[b1 + i + 1], a12 = bias[b1 + i + 2], a13 = bias[b1 + i + 3];
+      for (let j = 0; j < k; j++) {
+        const u = x[x0 + j];
+        const v = x[x1 + j];
+        const c0 = w[w0 + j], c1 = w[w1 + j], c2 = w[w2 + j], c3 = w[w3 + j];
+        a00 += c0 * u; a01 += c1 * u; a02 += c2 * u; a03 += c3 * u;
+        a10 += c0 * v; a11 += c1 * v; a12 += c2 * v; a13 += c3 * v;
+      }
+      out[o0 + i] = a00; out[o0 + i + 1] = a01; out[o0 + i + 2] = a02; out[o0 + i + 3] = a03;
+      out[o1 + i] = a10; out[o1 + i + 1] = a11; out[o1 + i + 2] = a12; out[o1 + i + 3] = a13;
+    }
+    for (; i < m; i++) {
+      const wi = i * k;
+      let a0 = bias[b0 + i], a1 = bias[b1 + i];
+      for (let j = 0; j < k; j++) {
+        a0 += w[wi + j] * x[x0 + j];
+        a1 += w[wi + j] * x[x1 + j];
+      }
+      out[o0 + i] = a0;
+      out[o1 + i] = a1;
+    }
+  }
+  for (; r < rows; r++) {
+    const x0 = xOff + r * xStride;
+    const o0 = outOff + r * outStride;
+    const b0 = biasOff + r * biasStride;
+    let i = 0;
+    for (; i + 3 < m; i += 4) {
+      const w0 = i * k;
+      const w1 = w0 + k;
+      const w2 = w1 + k;
+      const w3 = w2 + k;
+      let a0 = bias[b0 + i], a1 = bias[b0 + i + 1], a2 = bias[b0 + i + 2], a3 = bias[b0 + i + 3];
+      for (let j = 0; j < k; j++) {
+        const u = x[x0 + j];
+        a0 += w[w0 + j] * u; a1 += w[w1 + j] * u; a2 += w[w2 + j] * u; a3 += w[w3 + j] * u;
+      }
+      out[o0 + i] = a0; out[o0 + i + 1] = a1; out[o0 + i + 2] = a2; out[o0 + i + 3] = a3;
+    }
+    for (; i < m; i++) {
+      const wi = i * k;
+      let a = bias[b0 + i];
+      for (let j = 0; j < k; j++) a += w[wi + j] * x[x0 + j];
+      out[o0 + i] = a;
+    }
+  }
+}`;
+
+const DOC = `/**
+ * out[r, i] = bias[r, i] + sum over j of w[i, j] * x[r, j], for rows r < rows and outputs i < m:
+ * w is m x k, row-major as PyTorch stores it; row r of x, out and bias starts at
+ * off + r * stride (a bias stride of 0 adds the same vector to every row).
+ */`;
+
+export const GEMM_JS = `${DOC}
+function gemm(rows, m, k, w, x, xOff, xStride, out, outOff, outStride, bias, biasOff, biasStride) {
+${BODY}`;
+
+// The TS form reads typed arrays with \`!\` (noUncheckedIndexedAccess) and types every parameter.
+export const GEMM_TS = `${DOC}
+function gemm(
+  rows: number, m: number, k: number, w: Float32Array,
+  x: FloatArray, xOff: number, xStride: number,
+  out: FloatArray, outOff: number, outStride: number,
+  bias: FloatArray, biasOff: number, biasStride: number,
+): void {
+${BODY.replace(/(\b(?:w|x|bias)\[[^\]]+\])/g, "$1!")}`;

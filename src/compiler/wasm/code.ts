@@ -1,0 +1,114 @@
+// Writes a function body: typed helpers for the instructions kernels use, and structured loops,
+// so that emitters read like the loops they produce rather than like opcode lists.
+import { Bytes } from "./encoder.js";
+import { type ValType, Op, Simd, VOID } from "./opcodes.js";
+
+/** A local variable's index. */
+export type Local = number;
+
+export class Code {
+  readonly bytes = new Bytes();
+  readonly locals: ValType[] = [];
+
+  constructor(readonly params: readonly ValType[]) {}
+
+  local(type: ValType): Local {
+    this.locals.push(type);
+    return this.params.length + this.locals.length - 1;
+  }
+
+  get(l: Local): this {
+    this.bytes.byte(Op.localGet).u32(l);
+    return this;
+  }
+
+  set(l: Local): this {
+    this.bytes.byte(Op.localSet).u32(l);
+    return this;
+  }
+
+  tee(l: Local): this {
+    this.bytes.byte(Op.localTee).u32(l);
+    return this;
+  }
+
+  i32(n: number): this {
+    this.bytes.byte(Op.i32Const).s32(n);
+    return this;
+  }
+
+  f32(x: number): this {
+    this.bytes.byte(Op.f32Const).f32(x);
+    return this;
+  }
+
+  op(...codes: number[]): this {
+    this.bytes.byte(...codes);
+    return this;
+  }
+
+  simd(code: number): this {
+    this.bytes.byte(0xfd).u32(code);
+    return this;
+  }
+
+  /** A SIMD memory access: alignment hint 2^align, byte offset. */
+  simdMem(code: number, offset = 0, align = 0): this {
+    this.bytes.byte(0xfd).u32(code).u32(align).u32(offset);
+    return this;
+  }
+
+  f32Load(offset = 0): this {
+    this.bytes.byte(Op.f32Load).u32(2).u32(offset);
+    return this;
+  }
+
+  f32Store(offset = 0): this {
+    this.bytes.byte(Op.f32Store).u32(2).u32(offset);
+    return this;
+  }
+
+  load128(offset = 0): this {
+    return this.simdMem(Simd.v128Load, offset);
+  }
+
+  store128(offset = 0): this {
+    return this.simdMem(Simd.v128Store, offset);
+  }
+
+  splat(x: number): this {
+    return this.f32(x).simd(Simd.f32x4Splat);
+  }
+
+  splatI32(n: number): this {
+    return this.i32(n).simd(Simd.i32x4Splat);
+  }
+
+  /** local += step */
+  add(l: Local, step: number | Local, stepIsLocal = false): this {
+    this.get(l);
+    if (stepIsLocal) this.get(step);
+    else this.i32(step);
+    return this.op(Op.i32Add).set(l);
+  }
+
+  /**
+   * for (i = from; i < limit; i += step) body, with i, limit and step as locals or constants.
+   * The condition is tested first, so a loop whose range is empty runs no iteration.
+   */
+  forLoop(i: Local, from: () => void, limit: () => void, step: number, body: () => void): this {
+    from();
+    this.set(i);
+    this.op(Op.block, VOID, Op.loop, VOID);
+    this.get(i);
+    limit();
+    this.op(Op.i32GeS);
+    this.bytes.byte(Op.brIf).u32(1);
+    body();
+    this.add(i, step);
+    this.bytes.byte(Op.br).u32(0);
+    return this.op(Op.end, Op.end);
+  }
+}
+
+export { Bytes };
