@@ -46,6 +46,17 @@ export type MakeKernel = (sizes: Sizes, layerWeights: ReadonlyMap<string, Tensor
 /** A stack ready to run: weights checked, sizes bound, kernels built (once per input size). */
 export interface Stack<A extends FloatArray> {
   forward(input: Tensor, initial?: Readonly<Record<string, Tensor>>): StackResult<A>;
+  /** The stack's dimensions for inputs of this size (checks the weights for it). */
+  describe(inputSize: number): StackShape;
+}
+
+export interface StackShape {
+  readonly layers: number;
+  readonly directions: number;
+  /** Features per step of the output: directions * the last layer's output size. */
+  readonly outFeatures: number;
+  /** Per state, its size. */
+  readonly stateSizes: readonly number[];
 }
 
 interface PreparedLayer {
@@ -111,6 +122,17 @@ export function createStack<A extends FloatArray>(
   if (inputSize !== null) prepare(inputSize);
 
   return {
+    describe(size) {
+      const { layers } = prepare(size);
+      const last = layers[layers.length - 1]!;
+      const outFeatures = last.length * last[0]!.outSize;
+      return {
+        layers: layers.length,
+        directions: last.length,
+        outFeatures,
+        stateSizes: layers[0]![0]!.stateSizes,
+      };
+    },
     forward(input, initial = {}) {
       const { T, B, I } = sequenceDims(input, batchFirst, inputSource);
       const { layers } = prepare(I);
@@ -201,7 +223,7 @@ function sizeOf(dim: Parameters<typeof evalSize>[0], sizes: Sizes): number {
   return n;
 }
 
-function sequenceDims(
+export function sequenceDims(
   input: Tensor,
   batchFirst: boolean,
   source: string,
@@ -252,17 +274,25 @@ function initialState<A extends FloatArray>(
 ): A {
   const out = alloc(B * size);
   if (!t) return out;
-  const want = [count, B, size];
-  if (t.shape.length !== 3 || t.shape.some((d, i) => d !== want[i])) {
-    const source = options.sources?.states?.[name] ?? "initial states";
-    throw new DataError(
-      source,
-      name,
-      `expected shape (layers*directions, batch, size) = ${formatShape(want)}, found ${formatShape(t.shape)}`,
-    );
-  }
+  checkInitialState(t, name, count, B, size, options);
   out.set(t.data.subarray(index * B * size, (index + 1) * B * size));
   return out;
+}
+
+/** An initial state must be (layers * directions, batch, size). */
+export function checkInitialState(
+  t: Tensor,
+  name: string,
+  count: number,
+  B: number,
+  size: number,
+  options: StackOptions,
+): void {
+  const want = [count, B, size];
+  if (t.shape.length === 3 && t.shape.every((d, i) => d === want[i])) return;
+  const source = options.sources?.states?.[name] ?? "initial states";
+  const detail = `expected shape (layers*directions, batch, size) = ${formatShape(want)}, found ${formatShape(t.shape)}`;
+  throw new DataError(source, name, detail);
 }
 
 function toSeqFirst<A extends FloatArray>(

@@ -148,9 +148,10 @@ class WasmLayer {
         () => {
           w.line("T,");
           w.line("B,");
-          w.line("xs: heap.alloc(T * B * inSize),");
+          // Three spare rows: a GEMM computes a last partial block of four rows whole.
+          w.line("xs: heap.alloc((T * B + 3) * inSize),");
           for (const a of arrays.slice(1))
-            w.line(`${a.name}: heap.alloc(${a.rows} * ${this.strides.get(a.name)}),`);
+            w.line(`${a.name}: heap.alloc((${a.rows} + 3) * ${this.strides.get(a.name)}),`);
         },
         "};",
       );

@@ -23,6 +23,7 @@ export const Op = {
   i32Const: 0x41,
   f32Const: 0x43,
   i32Eqz: 0x45,
+  i32Eq: 0x46,
   i32LtS: 0x48,
   i32GeS: 0x4e,
   i32GtS: 0x4a,
