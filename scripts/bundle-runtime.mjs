@@ -8,13 +8,14 @@ import ts from "typescript";
 
 // Dependency order; meta.ts holds only types.
 const FILES = [
-  ...["data-error", "tensor", "size", "meta", "layers", "bind-sizes", "stack", "wasm-heap"],
+  ...["data-error", "tensor", "size", "meta", "layers", "bind-sizes", "stack", "thread-protocol", "slices", "thread-worker", "threads", "wasm-heap"],
 ];
 // What generated modules call; everything these do not reach is left out. Modules with
 // WebAssembly kernels also embed the second part.
 const ROOTS = [
-  ...["createStack", "asFloat32Tensor", "DataError"],
+  ...["createStack", "asFloat32Tensor", "DataError", "createThreadPool", "serveWorker"],
   ...["CellMeta", "LayerKernel", "LayerRun", "Tensor", "Sizes", "StackOptions", "FloatArray"],
+  ...["Stack", "ThreadData"],
 ];
 const WASM_ROOTS = ["Heap", "rowFloats", "compileKernels", "WasmModule"];
 

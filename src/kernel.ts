@@ -9,6 +9,8 @@ import type { Tensor } from "./runtime/tensor.js";
 
 export interface Model {
   forward(input: Tensor, initial?: Readonly<Record<string, Tensor>>): StackResult<Float32Array>;
+  /** Stops the worker threads of `threads`. */
+  close(): void;
 }
 
 /** What a generated module exports. */

@@ -28,6 +28,8 @@ export type LayerKernel = (run: LayerRun) => void;
 
 export interface StackOptions {
   readonly batchFirst?: boolean;
+  /** Threads to split a forward's batch over (generated modules on Node; default 1): threads.ts. */
+  readonly threads?: number;
   /** Labels for error messages: where the weights, the input and each initial state came from. */
   readonly sources?: {
     readonly weights?: string;

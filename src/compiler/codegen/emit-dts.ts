@@ -16,5 +16,8 @@ export function emitDts(ir: CellIR, header: readonly string[]): string {
     "  options?: StackOptions,",
     "): Model;",
     "",
+    "/** The entry point of this module's worker threads (see StackOptions.threads); not for direct use. */",
+    "export declare function serveThread(data: unknown): void;",
+    "",
   ].join("\n");
 }

@@ -55,6 +55,7 @@ const INTERNAL = [
   ...["gemm", "gemmZeros", "source", "entries", "stack"],
   ...["heap", "kernels", "fixed", "f32", "outSize", "module", "compiled"],
   ...["WASM", "Kernels", "createLayerJs", "createLayerWasm"],
+  ...["makeStack", "serveThread", "pool", "data", "url"],
 ];
 
 export function moduleHeader(ir: CellIR, options: ModuleOptions): string[] {
@@ -167,6 +168,18 @@ function emitChooser(w: CodeWriter, typed: boolean): void {
 }
 
 function emitCreate(w: CodeWriter, typed: boolean): void {
+  const F32 = typed ? "Stack<Float32Array>" : "";
+  w.comment("A stack of this cell's layers; the worker threads of `threads` build their own.");
+  w.block(
+    typed
+      ? `function makeStack(tensors: ReadonlyMap<string, Tensor<Float32Array>>, options: StackOptions): ${F32}`
+      : "function makeStack(tensors, options)",
+    () =>
+      w.line(
+        "return createStack(meta, tensors, options, (n) => new Float32Array(n), createLayer);",
+      ),
+  );
+  w.line();
   const signature = typed
     ? "export function create(weights: Readonly<Record<string, Tensor>> | ReadonlyMap<string, Tensor>, options: StackOptions = {}): Model"
     : "export function create(weights, options = {})";
@@ -175,22 +188,37 @@ function emitCreate(w: CodeWriter, typed: boolean): void {
   );
   w.block(signature, () => {
     w.line('const source = options.sources?.weights ?? "weights";');
-    w.line(`const tensors = new Map${typed ? "<string, Tensor>" : ""}();`);
+    w.line(`const tensors = new Map${typed ? "<string, Tensor<Float32Array>>" : ""}();`);
     w.line("const entries = weights instanceof Map ? [...weights] : Object.entries(weights);");
     w.line("for (const [name, t] of entries) tensors.set(name, asFloat32Tensor(t, name, source));");
-    w.line(
-      "const stack = createStack(meta, tensors, options, (n) => new Float32Array(n), createLayer);",
-    );
+    w.line("const stack = makeStack(tensors, options);");
+    // `import.meta.url` is typed by lib.dom or @types/node, which a user's project may lack.
+    w.line(`const url = (import.meta${typed ? " as { url?: string }" : ""}).url;`);
+    w.line("const pool = createThreadPool(meta, tensors, options, url, stack, makeStack);");
     w.block(
       "return",
       () => {
-        w.block(`forward(input${typed ? ": Tensor" : ""}, initial = {})`, () => {
-          w.line("const { output, states } = stack.forward(input, initial);");
-          w.line(`return { output, states: states${typed ? " as States" : ""} };`);
-        });
+        w.block(
+          `forward(input${typed ? ": Tensor" : ""}, initial = {})`,
+          () => {
+            if (!typed) return void w.line("return (pool ?? stack).forward(input, initial);");
+            w.line("const { output, states } = (pool ?? stack).forward(input, initial);");
+            w.line("return { output, states: states as States };");
+          },
+          "},",
+        );
+        w.line("close: () => pool?.close(),");
       },
       "};",
     );
   });
+  w.line();
+  w.line(
+    "/** The entry point of this module's worker threads (see StackOptions.threads); not for direct use. */",
+  );
+  w.block(
+    `export function serveThread(data${typed ? ": unknown" : ""})${typed ? ": void" : ""}`,
+    () => w.line(`serveWorker(data${typed ? " as ThreadData" : ""}, meta, makeStack);`),
+  );
   if (typed) w.line("export type { CellMeta, FloatArray, StackOptions, Tensor };");
 }

@@ -19,6 +19,8 @@ export { PANEL };
 const UNROLL = 1;
 const SPLIT_UNROLL = 3;
 const ROW_BLOCK = 4;
+/** Bytes of x rows per chunk: a share of L2 that leaves room for the outputs. */
+const CHUNK_BYTES = 128 * 1024;
 const PARAMS = ["rows", "m", "k", "w", "x", "xStride", "out", "outStride", "bias", "biasStride"];
 type Params = Record<(typeof PARAMS)[number], Local>;
 
@@ -128,22 +130,16 @@ function panelBlock(c: Code, p: Params, r: Local, panel: Local, rowCount: number
   }
 }
 
-function panels(c: Code, p: Params, r: Local, rowCount: number): void {
-  const panel = c.local(I32);
+/** The number of 8-output panels: (m + 7) / 8. */
+function panelCount(c: Code, p: Params): Local {
   const count = c.local(I32);
   c.get(p.m!)
     .i32(PANEL - 1)
     .op(Op.i32Add)
     .i32(3)
     .op(Op.i32ShrU)
-    .set(count); // (m + 7) / 8
-  c.forLoop(
-    panel,
-    () => c.i32(0),
-    () => c.get(count),
-    1,
-    () => panelBlock(c, p, r, panel, rowCount),
-  );
+    .set(count);
+  return count;
 }
 
 /**
@@ -151,23 +147,66 @@ function panels(c: Code, p: Params, r: Local, rowCount: number): void {
  * same arithmetic however the rows are split (threads, batch sizes): x, bias and out need room
  * for ROW_BLOCK - 1 rows past the last. Only a single row (a batch of one) takes the
  * matrix-vector path, whose partial sums add in another order.
+ *
+ * Cache blocking: rows go in chunks whose x rows fit in CHUNK_BYTES (L2), and within a chunk each
+ * weight panel (k * 32 bytes, in L1) serves every row block before the next panel is read, so
+ * the weights stream from memory once per chunk rather than once per row block.
  */
 export function gemmFunction(): WasmFunction {
   const c = new Code(PARAMS.map(() => I32));
   const p = Object.fromEntries(PARAMS.map((name, index) => [name, index])) as Params;
   const r = c.local(I32);
+  const panel = c.local(I32);
+  const count = panelCount(c, p);
   c.get(p.rows!).i32(1).op(Op.i32Eq);
   c.op(Op.if, 0x40);
   c.i32(0).set(r);
-  panels(c, p, r, 1);
-  c.op(Op.else);
   c.forLoop(
-    r,
+    panel,
     () => c.i32(0),
-    () => c.get(p.rows!),
-    ROW_BLOCK,
-    () => panels(c, p, r, ROW_BLOCK),
+    () => c.get(count),
+    1,
+    () => panelBlock(c, p, r, panel, 1),
   );
+  c.op(Op.else);
+  const chunk = c.local(I32);
+  const start = c.local(I32);
+  const end = c.local(I32);
+  // chunk = max(ROW_BLOCK, (CHUNK_BYTES / (4 * k)) rounded down to whole blocks)
+  c.i32(CHUNK_BYTES)
+    .get(p.k!)
+    .i32(4)
+    .op(Op.i32Mul)
+    .op(Op.i32DivU)
+    .i32(-ROW_BLOCK)
+    .op(Op.i32And)
+    .set(chunk);
+  c.i32(ROW_BLOCK).get(chunk).get(chunk).i32(ROW_BLOCK).op(Op.i32LtS).op(Op.select).set(chunk);
+  // for (start = 0; start < rows; start += chunk)
+  c.i32(0).set(start);
+  c.op(Op.block, 0x40, Op.loop, 0x40);
+  c.get(start).get(p.rows!).op(Op.i32GeS);
+  c.bytes.byte(Op.brIf).u32(1);
+  // end = min(start + chunk, rows)
+  c.get(start).get(chunk).op(Op.i32Add).set(end);
+  c.get(p.rows!).get(end).get(p.rows!).get(end).op(Op.i32LtS).op(Op.select).set(end);
+  c.forLoop(
+    panel,
+    () => c.i32(0),
+    () => c.get(count),
+    1,
+    () =>
+      c.forLoop(
+        r,
+        () => c.get(start),
+        () => c.get(end),
+        ROW_BLOCK,
+        () => panelBlock(c, p, r, panel, ROW_BLOCK),
+      ),
+  );
+  c.add(start, chunk, true);
+  c.bytes.byte(Op.br).u32(0);
+  c.op(Op.end, Op.end);
   c.op(Op.end);
   return { name: "gemm", params: c.params, locals: c.locals, body: c.bytes };
 }

@@ -37,6 +37,11 @@ export interface CellMeta {
 export interface StackOptions {
   /** Input (batch, time, features) instead of (time, batch, features), as batch_first=True. */
   readonly batchFirst?: boolean;
+  /**
+   * Threads to split a forward's batch over (Node; default 1): rows are shared out, at least two
+   * per thread, when the work is worth a wake-up. Results equal one thread's bit for bit.
+   */
+  readonly threads?: number;
   /** Names for error messages: where the weights, the input and each initial state came from. */
   readonly sources?: {
     readonly weights?: string;
@@ -56,6 +61,8 @@ export interface Model {
     input: Tensor,
     initial?: Readonly<Partial<Record<"h", Tensor>>>,
   ): { readonly output: Tensor<Float32Array>; readonly states: States };
+  /** Stops the worker threads of `threads` (the model then runs on one); idle ones never keep Node alive. */
+  close(): void;
 }
 
 export declare const meta: CellMeta;
@@ -65,3 +72,6 @@ export declare function create(
   weights: Readonly<Record<string, Tensor>> | ReadonlyMap<string, Tensor>,
   options?: StackOptions,
 ): Model;
+
+/** The entry point of this module's worker threads (see StackOptions.threads); not for direct use. */
+export declare function serveThread(data: unknown): void;

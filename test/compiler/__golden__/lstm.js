@@ -145,9 +145,9 @@ function sigmoid(x) {
   return e / (1 + e);
 }
 
-// The WebAssembly SIMD kernels (gemm, copy, loop0): 3997 bytes.
+// The WebAssembly SIMD kernels (gemm, copy, loop0): 3474 bytes.
 const WASM =
-  "AGFzbQEAAAABLANgCn9/f39/f39/f38AYAZ/f39/f38AYBJ/f39/f39/f39/f39/f39/f38AAg8BA2VudgZtZW1vcnkCAAEDBAMAAQIHFwMEZ2VtbQAABGNvcHkAAQVsb29wMAACCrQeA9cPBQd/C3sHfwt7BH9BACEKAkADQCAKQQRqIABKDQEgAUEHakEDdiEMQQAhCwJAA0AgCyAMTg0BIAtBIGwhHSAKIAVsIARqIB9qIQ0gCkEBaiAFbCAEaiAfaiEOIApBAmogBWwgBGogH2ohDyAKQQNqIAVsIARqIB9qIRAgCiAJbCAIaiAdav0AAAAhESAKIAlsIAhqIB1q/QAAECESIApBAWogCWwgCGogHWr9AAAAIRMgCkEBaiAJbCAIaiAdav0AABAhFCAKQQJqIAlsIAhqIB1q/QAAACEVIApBAmogCWwgCGogHWr9AAAQIRYgCkEDaiAJbCAIaiAdav0AAAAhFyAKQQNqIAlsIAhqIB1q/QAAECEYIAsgAmxBIGwgA2ohHEEAIR4CQANAIB5BBGogAkoNASAc/QAAACEZIBz9AAAQIRogDf0JAgAhGyARIBkgG/3mAf3kASERIBIgGiAb/eYB/eQBIRIgDv0JAgAhGyATIBkgG/3mAf3kASETIBQgGiAb/eYB/eQBIRQgD/0JAgAhGyAVIBkgG/3mAf3kASEVIBYgGiAb/eYB/eQBIRYgEP0JAgAhGyAXIBkgG/3mAf3kASEXIBggGiAb/eYB/eQBIRggHP0AACAhGSAc/QAAMCEaIA39CQIEIRsgESAZIBv95gH95AEhESASIBogG/3mAf3kASESIA79CQIEIRsgEyAZIBv95gH95AEhEyAUIBogG/3mAf3kASEUIA/9CQIEIRsgFSAZIBv95gH95AEhFSAWIBogG/3mAf3kASEWIBD9CQIEIRsgFyAZIBv95gH95AEhFyAYIBogG/3mAf3kASEYIBz9AABAIRkgHP0AAFAhGiAN/QkCCCEbIBEgGSAb/eYB/eQBIREgEiAaIBv95gH95AEhEiAO/QkCCCEbIBMgGSAb/eYB/eQBIRMgFCAaIBv95gH95AEhFCAP/QkCCCEbIBUgGSAb/eYB/eQBIRUgFiAaIBv95gH95AEhFiAQ/QkCCCEbIBcgGSAb/eYB/eQBIRcgGCAaIBv95gH95AEhGCAc/QAAYCEZIBz9AABwIRogDf0JAgwhGyARIBkgG/3mAf3kASERIBIgGiAb/eYB/eQBIRIgDv0JAgwhGyATIBkgG/3mAf3kASETIBQgGiAb/eYB/eQBIRQgD/0JAgwhGyAVIBkgG/3mAf3kASEVIBYgGiAb/eYB/eQBIRYgEP0JAgwhGyAXIBkgG/3mAf3kASEXIBggGiAb/eYB/eQBIRggDUEQaiENIA5BEGohDiAPQRBqIQ8gEEEQaiEQIBxBgAFqIRwgHkEEaiEeDAALCyAeIR4CQANAIB4gAk4NASAc/QAAACEZIBz9AAAQIRogDf0JAgAhGyARIBkgG/3mAf3kASERIBIgGiAb/eYB/eQBIRIgDv0JAgAhGyATIBkgG/3mAf3kASETIBQgGiAb/eYB/eQBIRQgD/0JAgAhGyAVIBkgG/3mAf3kASEVIBYgGiAb/eYB/eQBIRYgEP0JAgAhGyAXIBkgG/3mAf3kASEXIBggGiAb/eYB/eQBIRggDUEEaiENIA5BBGohDiAPQQRqIQ8gEEEEaiEQIBxBIGohHCAeQQFqIR4MAAsLIAogB2wgBmogHWogEf0LAAAgCiAHbCAGaiAdaiAS/QsAECAKQQFqIAdsIAZqIB1qIBP9CwAAIApBAWogB2wgBmogHWogFP0LABAgCkECaiAHbCAGaiAdaiAV/QsAACAKQQJqIAdsIAZqIB1qIBb9CwAQIApBA2ogB2wgBmogHWogF/0LAAAgCkEDaiAHbCAGaiAdaiAY/QsAECALQQFqIQsMAAsLIApBBGohCgwACwsgCiEKAkADQCAKIABODQEgAUEHakEDdiEhQQAhIAJAA0AgICAhTg0BICBBIGwhLyAKIAVsIARqIDFqISIgCiAJbCAIaiAvav0AAAAhIyAKIAlsIAhqIC9q/QAAECEkQwAAAAD9EyElQwAAAAD9EyEmQwAAAAD9EyEnQwAAAAD9EyEoQwAAAAD9EyEpQwAAAAD9EyEqICAgAmxBIGwgA2ohLkEAITACQANAIDBBBGogAkoNASAu/QAAACErIC79AAAQISwgIv0JAgAhLSAjICsgLf3mAf3kASEjICQgLCAt/eYB/eQBISQgLv0AACAhKyAu/QAAMCEsICL9CQIEIS0gJSArIC395gH95AEhJSAmICwgLf3mAf3kASEmIC79AABAISsgLv0AAFAhLCAi/QkCCCEtICcgKyAt/eYB/eQBIScgKCAsIC395gH95AEhKCAu/QAAYCErIC79AABwISwgIv0JAgwhLSApICsgLf3mAf3kASEpICogLCAt/eYB/eQBISogIkEQaiEiIC5BgAFqIS4gMEEEaiEwDAALCyAwITACQANAIDAgAk4NASAu/QAAACErIC79AAAQISwgIv0JAgAhLSAjICsgLf3mAf3kASEjICQgLCAt/eYB/eQBISQgIkEEaiEiIC5BIGohLiAwQQFqITAMAAsLICMgJf3kASEjICMgJ/3kASEjICMgKf3kASEjICQgJv3kASEkICQgKP3kASEkICQgKv3kASEkIAogB2wgBmogL2ogI/0LAAAgCiAHbCAGaiAvaiAk/QsAECAgQQFqISAMAAsLIApBAWohCgwACwsLXwEDfyABQQRsIQhBACEGAkADQCAGIABODQFBACEHAkADQCAHIAhODQEgBCAHaiACIAdq/QAAAP0LAAAgB0EQaiEHDAALCyACIANqIQIgBCAFaiEEIAZBAWohBgwACwsL+A0CA38TeyABQQRsIRRBACETAkADQCATIABODQFBACESAkADQCASIBRODQEgBCASav0AAAD94QEiFkMzM63C/RP96QFDGHKxQv0T/egBIRcgF0M7qrg//RP95gH9aiEYIBcgGEMAgDE//RP95gH95QEgGEODgF65/RP95gH95QEhF0NnaVA5/RMgF/3mAUPOQ7c6/RP95AEgF/3mAUMIiQg8/RP95AEgF/3mAUPBqSo9/RP95AEgF/3mAUOqqio+/RP95AEgF/3mAUMAAAA//RP95AEgFyAX/eYB/eYBIBf95AFDAACAP/0T/eQBIBj9+AFB/gD9Ef2uAUEX/asB/eYBQwAAAED9E/3mASEZQwAAgH/9EyAZIBZDGHKxQv0T/UT9UkMAAIA//RP95AEhFUMAAIA//RMgFf3nASAGIBJq/QAAAP3mASAIIBJq/QAAAP3hASIbQzMzrcL9E/3pAUMYcrFC/RP96AEhHCAcQzuquD/9E/3mAf1qIR0gHCAdQwCAMT/9E/3mAf3lASAdQ4OAXrn9E/3mAf3lASEcQ2dpUDn9EyAc/eYBQ85Dtzr9E/3kASAc/eYBQwiJCDz9E/3kASAc/eYBQ8GpKj39E/3kASAc/eYBQ6qqKj79E/3kASAc/eYBQwAAAD/9E/3kASAcIBz95gH95gEgHP3kAUMAAIA//RP95AEgHf34AUH+AP0R/a4BQRf9qwH95gFDAAAAQP0T/eYBIR5DAACAf/0TIB4gG0MYcrFC/RP9RP1SQwAAgD/9E/3kASEaQwAAgD/9EyAa/ecBIAogEmr9AAAAIh9DAAAAQP0T/eYBIiJDMzOtwv0T/ekBQxhysUL9E/3oASEjICNDO6q4P/0T/eYB/WohJCAjICRDAIAxP/0T/eYB/eUBICRDg4Beuf0T/eYB/eUBISNDZ2lQOf0TICP95gFDzkO3Ov0T/eQBICP95gFDCIkIPP0T/eQBICP95gFDwakqPf0T/eQBICP95gFDqqoqPv0T/eQBICP95gFDAAAAP/0T/eQBICMgI/3mAf3mASAj/eQBQwAAgD/9E/3kASAk/fgBQf4A/RH9rgFBF/2rAf3mAUMAAABA/RP95gEhJUMAAIB//RMgJSAiQxhysUL9E/1E/VJDAACAP/0T/eQBISAgHyAf/eYBISFD6vC6u/0TICH95gFDThOpPP0T/eQBICH95gFDLR5cvf0T/eQBICH95gFDk4MIPv0T/eQBICH95gFDmaqqvv0T/eQBICH95gEgH/3mASAf/eQBQwAAgD/9E0MAAABA/RMgIP3nAf3lASAf/eABQwAAID/9E/1D/VL95gH95AEhJiAMIBJqICb9CwAAIAIgEmr9AAAA/eEBIhZDMzOtwv0T/ekBQxhysUL9E/3oASEXIBdDO6q4P/0T/eYB/WohGCAXIBhDAIAxP/0T/eYB/eUBIBhDg4Beuf0T/eYB/eUBIRdDZ2lQOf0TIBf95gFDzkO3Ov0T/eQBIBf95gFDCIkIPP0T/eQBIBf95gFDwakqPf0T/eQBIBf95gFDqqoqPv0T/eQBIBf95gFDAAAAP/0T/eQBIBcgF/3mAf3mASAX/eQBQwAAgD/9E/3kASAY/fgBQf4A/RH9rgFBF/2rAf3mAUMAAABA/RP95gEhGUMAAIB//RMgGSAWQxhysUL9E/1E/VJDAACAP/0T/eQBIRVDAACAP/0TIBX95wEgJiIaQwAAAED9E/3mASIdQzMzrcL9E/3pAUMYcrFC/RP96AEhHiAeQzuquD/9E/3mAf1qIR8gHiAfQwCAMT/9E/3mAf3lASAfQ4OAXrn9E/3mAf3lASEeQ2dpUDn9EyAe/eYBQ85Dtzr9E/3kASAe/eYBQwiJCDz9E/3kASAe/eYBQ8GpKj39E/3kASAe/eYBQ6qqKj79E/3kASAe/eYBQwAAAD/9E/3kASAeIB795gH95gEgHv3kAUMAAIA//RP95AEgH/34AUH+AP0R/a4BQRf9qwH95gFDAAAAQP0T/eYBISBDAACAf/0TICAgHUMYcrFC/RP9RP1SQwAAgD/9E/3kASEbIBogGv3mASEcQ+rwurv9EyAc/eYBQ04TqTz9E/3kASAc/eYBQy0eXL39E/3kASAc/eYBQ5ODCD79E/3kASAc/eYBQ5mqqr79E/3kASAc/eYBIBr95gEgGv3kAUMAAIA//RNDAAAAQP0TIBv95wH95QEgGv3gAUMAACA//RP9Q/1S/eYBIScgDiASaiAn/QsAACAQIBJqICf9CwAAIBJBEGohEgwACwsgAiADaiECIAQgBWohBCAGIAdqIQYgCCAJaiEIIAogC2ohCiAMIA1qIQwgDiAPaiEOIBAgEWohECATQQFqIRMMAAsLCw==";
+  "AGFzbQEAAAABLANgCn9/f39/f39/f38AYAZ/f39/f38AYBJ/f39/f39/f39/f39/f39/f38AAg8BA2VudgZtZW1vcnkCAAEDBAMAAQIHFwMEZ2VtbQAABGNvcHkAAQVsb29wMAACCqkaA8wLBQR/CXsLfwt7BH8gAUEHakEDdiEMIABBAUYEQEEAIQpBACELAkADQCALIAxODQEgC0EgbCEYIAogBWwgBGogGmohDSAKIAlsIAhqIBhq/QAAACEOIAogCWwgCGogGGr9AAAQIQ9DAAAAAP0TIRBDAAAAAP0TIRFDAAAAAP0TIRJDAAAAAP0TIRMgCyACbEEgbCADaiEXQQAhGQJAA0AgGUEDaiACSg0BIBf9AAAAIRQgF/0AABAhFSAN/QkCACEWIA4gFCAW/eYB/eQBIQ4gDyAVIBb95gH95AEhDyAX/QAAICEUIBf9AAAwIRUgDf0JAgQhFiAQIBQgFv3mAf3kASEQIBEgFSAW/eYB/eQBIREgF/0AAEAhFCAX/QAAUCEVIA39CQIIIRYgEiAUIBb95gH95AEhEiATIBUgFv3mAf3kASETIA1BDGohDSAXQeAAaiEXIBlBA2ohGQwACwsgGSEZAkADQCAZIAJODQEgF/0AAAAhFCAX/QAAECEVIA39CQIAIRYgDiAUIBb95gH95AEhDiAPIBUgFv3mAf3kASEPIA1BBGohDSAXQSBqIRcgGUEBaiEZDAALCyAOIBD95AEhDiAOIBL95AEhDiAPIBH95AEhDyAPIBP95AEhDyAKIAdsIAZqIBhqIA79CwAAIAogB2wgBmogGGogD/0LABAgC0EBaiELDAALCwVBgIAIIAJBBGxuQXxxIRtBBCAbIBtBBEgbIRtBACEcAkADQCAcIABODQEgHCAbaiEdIAAgHSAAIB1IGyEdQQAhCwJAA0AgCyAMTg0BIBwhCgJAA0AgCiAdTg0BIAtBIGwhLiAKIAVsIARqIDBqIR4gCkEBaiAFbCAEaiAwaiEfIApBAmogBWwgBGogMGohICAKQQNqIAVsIARqIDBqISEgCiAJbCAIaiAuav0AAAAhIiAKIAlsIAhqIC5q/QAAECEjIApBAWogCWwgCGogLmr9AAAAISQgCkEBaiAJbCAIaiAuav0AABAhJSAKQQJqIAlsIAhqIC5q/QAAACEmIApBAmogCWwgCGogLmr9AAAQIScgCkEDaiAJbCAIaiAuav0AAAAhKCAKQQNqIAlsIAhqIC5q/QAAECEpIAsgAmxBIGwgA2ohLUEAIS8CQANAIC9BAWogAkoNASAt/QAAACEqIC39AAAQISsgHv0JAgAhLCAiICogLP3mAf3kASEiICMgKyAs/eYB/eQBISMgH/0JAgAhLCAkICogLP3mAf3kASEkICUgKyAs/eYB/eQBISUgIP0JAgAhLCAmICogLP3mAf3kASEmICcgKyAs/eYB/eQBIScgIf0JAgAhLCAoICogLP3mAf3kASEoICkgKyAs/eYB/eQBISkgHkEEaiEeIB9BBGohHyAgQQRqISAgIUEEaiEhIC1BIGohLSAvQQFqIS8MAAsLIC8hLwJAA0AgLyACTg0BIC39AAAAISogLf0AABAhKyAe/QkCACEsICIgKiAs/eYB/eQBISIgIyArICz95gH95AEhIyAf/QkCACEsICQgKiAs/eYB/eQBISQgJSArICz95gH95AEhJSAg/QkCACEsICYgKiAs/eYB/eQBISYgJyArICz95gH95AEhJyAh/QkCACEsICggKiAs/eYB/eQBISggKSArICz95gH95AEhKSAeQQRqIR4gH0EEaiEfICBBBGohICAhQQRqISEgLUEgaiEtIC9BAWohLwwACwsgCiAHbCAGaiAuaiAi/QsAACAKIAdsIAZqIC5qICP9CwAQIApBAWogB2wgBmogLmogJP0LAAAgCkEBaiAHbCAGaiAuaiAl/QsAECAKQQJqIAdsIAZqIC5qICb9CwAAIApBAmogB2wgBmogLmogJ/0LABAgCkEDaiAHbCAGaiAuaiAo/QsAACAKQQNqIAdsIAZqIC5qICn9CwAQIApBBGohCgwACwsgC0EBaiELDAALCyAcIBtqIRwMAAsLCwtfAQN/IAFBBGwhCEEAIQYCQANAIAYgAE4NAUEAIQcCQANAIAcgCE4NASAEIAdqIAIgB2r9AAAA/QsAACAHQRBqIQcMAAsLIAIgA2ohAiAEIAVqIQQgBkEBaiEGDAALCwv4DQIDfxN7IAFBBGwhFEEAIRMCQANAIBMgAE4NAUEAIRICQANAIBIgFE4NASAEIBJq/QAAAP3hASIWQzMzrcL9E/3pAUMYcrFC/RP96AEhFyAXQzuquD/9E/3mAf1qIRggFyAYQwCAMT/9E/3mAf3lASAYQ4OAXrn9E/3mAf3lASEXQ2dpUDn9EyAX/eYBQ85Dtzr9E/3kASAX/eYBQwiJCDz9E/3kASAX/eYBQ8GpKj39E/3kASAX/eYBQ6qqKj79E/3kASAX/eYBQwAAAD/9E/3kASAXIBf95gH95gEgF/3kAUMAAIA//RP95AEgGP34AUH+AP0R/a4BQRf9qwH95gFDAAAAQP0T/eYBIRlDAACAf/0TIBkgFkMYcrFC/RP9RP1SQwAAgD/9E/3kASEVQwAAgD/9EyAV/ecBIAYgEmr9AAAA/eYBIAggEmr9AAAA/eEBIhtDMzOtwv0T/ekBQxhysUL9E/3oASEcIBxDO6q4P/0T/eYB/WohHSAcIB1DAIAxP/0T/eYB/eUBIB1Dg4Beuf0T/eYB/eUBIRxDZ2lQOf0TIBz95gFDzkO3Ov0T/eQBIBz95gFDCIkIPP0T/eQBIBz95gFDwakqPf0T/eQBIBz95gFDqqoqPv0T/eQBIBz95gFDAAAAP/0T/eQBIBwgHP3mAf3mASAc/eQBQwAAgD/9E/3kASAd/fgBQf4A/RH9rgFBF/2rAf3mAUMAAABA/RP95gEhHkMAAIB//RMgHiAbQxhysUL9E/1E/VJDAACAP/0T/eQBIRpDAACAP/0TIBr95wEgCiASav0AAAAiH0MAAABA/RP95gEiIkMzM63C/RP96QFDGHKxQv0T/egBISMgI0M7qrg//RP95gH9aiEkICMgJEMAgDE//RP95gH95QEgJEODgF65/RP95gH95QEhI0NnaVA5/RMgI/3mAUPOQ7c6/RP95AEgI/3mAUMIiQg8/RP95AEgI/3mAUPBqSo9/RP95AEgI/3mAUOqqio+/RP95AEgI/3mAUMAAAA//RP95AEgIyAj/eYB/eYBICP95AFDAACAP/0T/eQBICT9+AFB/gD9Ef2uAUEX/asB/eYBQwAAAED9E/3mASElQwAAgH/9EyAlICJDGHKxQv0T/UT9UkMAAIA//RP95AEhICAfIB/95gEhIUPq8Lq7/RMgIf3mAUNOE6k8/RP95AEgIf3mAUMtHly9/RP95AEgIf3mAUOTgwg+/RP95AEgIf3mAUOZqqq+/RP95AEgIf3mASAf/eYBIB/95AFDAACAP/0TQwAAAED9EyAg/ecB/eUBIB/94AFDAAAgP/0T/UP9Uv3mAf3kASEmIAwgEmogJv0LAAAgAiASav0AAAD94QEiFkMzM63C/RP96QFDGHKxQv0T/egBIRcgF0M7qrg//RP95gH9aiEYIBcgGEMAgDE//RP95gH95QEgGEODgF65/RP95gH95QEhF0NnaVA5/RMgF/3mAUPOQ7c6/RP95AEgF/3mAUMIiQg8/RP95AEgF/3mAUPBqSo9/RP95AEgF/3mAUOqqio+/RP95AEgF/3mAUMAAAA//RP95AEgFyAX/eYB/eYBIBf95AFDAACAP/0T/eQBIBj9+AFB/gD9Ef2uAUEX/asB/eYBQwAAAED9E/3mASEZQwAAgH/9EyAZIBZDGHKxQv0T/UT9UkMAAIA//RP95AEhFUMAAIA//RMgFf3nASAmIhpDAAAAQP0T/eYBIh1DMzOtwv0T/ekBQxhysUL9E/3oASEeIB5DO6q4P/0T/eYB/WohHyAeIB9DAIAxP/0T/eYB/eUBIB9Dg4Beuf0T/eYB/eUBIR5DZ2lQOf0TIB795gFDzkO3Ov0T/eQBIB795gFDCIkIPP0T/eQBIB795gFDwakqPf0T/eQBIB795gFDqqoqPv0T/eQBIB795gFDAAAAP/0T/eQBIB4gHv3mAf3mASAe/eQBQwAAgD/9E/3kASAf/fgBQf4A/RH9rgFBF/2rAf3mAUMAAABA/RP95gEhIEMAAIB//RMgICAdQxhysUL9E/1E/VJDAACAP/0T/eQBIRsgGiAa/eYBIRxD6vC6u/0TIBz95gFDThOpPP0T/eQBIBz95gFDLR5cvf0T/eQBIBz95gFDk4MIPv0T/eQBIBz95gFDmaqqvv0T/eQBIBz95gEgGv3mASAa/eQBQwAAgD/9E0MAAABA/RMgG/3nAf3lASAa/eABQwAAID/9E/1D/VL95gEhJyAOIBJqICf9CwAAIBAgEmogJ/0LAAAgEkEQaiESDAALCyACIANqIQIgBCAFaiEEIAYgB2ohBiAIIAlqIQggCiALaiEKIAwgDWohDCAOIA9qIQ4gECARaiEQIBNBAWohEwwACwsL";
 
 // WebAssembly memory and weight packing (cellc runtime).
 // The WebAssembly side of generated kernels: WebAssembly memory with a bump allocator (offsets
@@ -353,14 +353,14 @@ function createLayerWasm(sizes, weights, module) {
     return {
       T,
       B,
-      xs: heap.alloc(T * B * inSize),
-      ys: heap.alloc(T * B * ysFloats),
-      weight_ih_xBuf: heap.alloc(T * B * weight_ih_xBufFloats),
-      zi_zf_zg_zoBuf: heap.alloc(B * zi_zf_zg_zoBufFloats),
-      hBuf: heap.alloc(B * hBufFloats),
-      hNextBuf: heap.alloc(B * hNextBufFloats),
-      cBuf: heap.alloc(B * cBufFloats),
-      cNextBuf: heap.alloc(B * cNextBufFloats),
+      xs: heap.alloc((T * B + 3) * inSize),
+      ys: heap.alloc((T * B + 3) * ysFloats),
+      weight_ih_xBuf: heap.alloc((T * B + 3) * weight_ih_xBufFloats),
+      zi_zf_zg_zoBuf: heap.alloc((B + 3) * zi_zf_zg_zoBufFloats),
+      hBuf: heap.alloc((B + 3) * hBufFloats),
+      hNextBuf: heap.alloc((B + 3) * hNextBufFloats),
+      cBuf: heap.alloc((B + 3) * cBufFloats),
+      cNextBuf: heap.alloc((B + 3) * cNextBufFloats),
     };
   }
   let scratch = null;
@@ -732,6 +732,17 @@ function createStack(meta, weights, options, alloc, makeKernel) {
   const inputSize = evalSize(meta.input.shape[0], known);
   if (inputSize !== null) prepare(inputSize);
   return {
+    describe(size) {
+      const { layers } = prepare(size);
+      const last = layers[layers.length - 1];
+      const outFeatures = last.length * last[0].outSize;
+      return {
+        layers: layers.length,
+        directions: last.length,
+        outFeatures,
+        stateSizes: layers[0][0].stateSizes,
+      };
+    },
     forward(input, initial = {}) {
       const { T, B, I } = sequenceDims(input, batchFirst, inputSource);
       const { layers } = prepare(I);
@@ -829,17 +840,17 @@ function checkInputSize(meta, sizes, inSize, layer, source, tensorName) {
 function initialState(t, name, index, count, B, size, options, alloc) {
   const out = alloc(B * size);
   if (!t) return out;
-  const want = [count, B, size];
-  if (t.shape.length !== 3 || t.shape.some((d, i) => d !== want[i])) {
-    const source = options.sources?.states?.[name] ?? "initial states";
-    throw new DataError(
-      source,
-      name,
-      `expected shape (layers*directions, batch, size) = ${formatShape(want)}, found ${formatShape(t.shape)}`,
-    );
-  }
+  checkInitialState(t, name, count, B, size, options);
   out.set(t.data.subarray(index * B * size, (index + 1) * B * size));
   return out;
+}
+/** An initial state must be (layers * directions, batch, size). */
+function checkInitialState(t, name, count, B, size, options) {
+  const want = [count, B, size];
+  if (t.shape.length === 3 && t.shape.every((d, i) => d === want[i])) return;
+  const source = options.sources?.states?.[name] ?? "initial states";
+  const detail = `expected shape (layers*directions, batch, size) = ${formatShape(want)}, found ${formatShape(t.shape)}`;
+  throw new DataError(source, name, detail);
 }
 function toSeqFirst(data, T, B, F, batchFirst, alloc) {
   const out = alloc(T * B * F);
@@ -863,6 +874,352 @@ function fromSeqFirst(data, T, B, F, batchFirst, alloc) {
       out.set(data.subarray((t * B + b) * F, (t * B + b + 1) * F), (b * T + t) * F);
   return out;
 }
+/** Node's worker_threads, or null where there is none (browsers, other runtimes). */
+function workerThreads() {
+  const proc = globalThis.process;
+  const module = proc?.getBuiltinModule?.("node:worker_threads");
+  return module ?? null;
+}
+/** The options of a piece's stack: seq-first, one thread, the caller's labels for errors. */
+function pieceOptions(sources) {
+  return sources ? { sources } : {};
+}
+/**
+ * Indexes of the control words (an Int32Array). A forward publishes its pieces (batch-row
+ * ranges, each with a region of the shared floats), bumps GENERATION, and every thread claims
+ * pieces through NEXT until none is left; PENDING counts the workers still in the generation.
+ */
+const Control = {
+  GENERATION: 0,
+  PENDING: 1,
+  READY: 2,
+  FAILED: 3,
+  STOPPED: 4,
+  STEPS: 5,
+  FEATURES: 6,
+  NEXT: 7,
+  PIECES: 8,
+  /** Then per piece k: its region's first float at FIRST_PIECE + 2k, its rows after it. */
+  FIRST_PIECE: 10,
+};
+/** The most pieces a forward is cut into: a few per thread, so one whose core is busy does less. */
+function maxPieces(threads) {
+  return 4 * threads;
+}
+/**
+ * Below this many multiply-adds per piece (estimated as T * rows * F * (I + F)), handing work
+ * to another thread costs more than it saves: about 50 microseconds at the kernels' speed.
+ */
+const MIN_PIECE_WORK = 1 << 18;
+/** Batch rows per piece for a forward of (T, B, I) inputs and F output features. */
+function planPieces(T, B, I, F, threads) {
+  return splitRows(B, threads, maxPieces(threads), T * B * F * (I + F));
+}
+/**
+ * Batch rows per piece, as even as possible: four rows or more (the kernels' row block) when
+ * there are enough for a piece per thread, never fewer than two (a kernel computes a single row,
+ * a batch of one, differently, and results must not depend on the split).
+ */
+function splitRows(B, threads, maxPieces, work) {
+  const byWork = Math.max(1, Math.floor(work / MIN_PIECE_WORK));
+  const byRows = Math.max(
+    Math.min(threads, Math.floor(B / 2)),
+    Math.min(maxPieces, Math.floor(B / 4)),
+  );
+  const pieces = Math.max(1, Math.min(byRows, byWork));
+  const edge = (k) => Math.floor((k * B) / pieces);
+  return Array.from({ length: pieces }, (_, k) => edge(k + 1) - edge(k));
+}
+/** A piece's tensors, seq-first, from float `base` on: input, each state, output. */
+function pieceLayout(base, T, rows, I, shape) {
+  let at = base;
+  const input = at;
+  at += T * rows * I;
+  const count = shape.layers * shape.directions;
+  const states = shape.stateSizes.map((size) => {
+    const offset = at;
+    at += count * rows * size;
+    return offset;
+  });
+  const output = at;
+  at += T * rows * shape.outFeatures;
+  return { input, states, output, end: at };
+}
+/** Runs the stack on one piece in place: initial states are read, final ones written back. */
+function runPiece(meta, stack, floats, layout, T, rows, I, shape) {
+  const view = (at, dims) => {
+    const n = dims.reduce((a, b) => a * b, 1);
+    return { data: floats.subarray(at, at + n), shape: dims };
+  };
+  const count = shape.layers * shape.directions;
+  const initial = {};
+  meta.states.forEach((s, i) => {
+    initial[s.name] = view(layout.states[i], [count, rows, shape.stateSizes[i]]);
+  });
+  const result = stack.forward(view(layout.input, [T, rows, I]), initial);
+  floats.set(result.output.data, layout.output);
+  meta.states.forEach((s, i) => floats.set(result.states[s.name].data, layout.states[i]));
+}
+/**
+ * Copies rows [b0, b0 + rows) between a whole tensor and a piece's region (seq-first): a
+ * sequence (T, B, F), or (B, T, F) when batch-first, or a state (count, B, size).
+ */
+class RowCopier {
+  floats;
+  T;
+  B;
+  batchFirst;
+  constructor(floats, T, B, batchFirst) {
+    this.floats = floats;
+    this.T = T;
+    this.B = B;
+    this.batchFirst = batchFirst;
+  }
+  sequence(whole, at, b0, rows, F, into) {
+    const { T, B } = this;
+    for (let t = 0; t < T; t++) {
+      if (this.batchFirst) {
+        for (let b = 0; b < rows; b++) {
+          this.move(whole, ((b0 + b) * T + t) * F, at + (t * rows + b) * F, F, into);
+        }
+      } else {
+        this.move(whole, (t * B + b0) * F, at + t * rows * F, rows * F, into);
+      }
+    }
+  }
+  state(whole, at, b0, rows, size, into) {
+    const count = whole.length / (this.B * size);
+    for (let l = 0; l < count; l++) {
+      this.move(whole, (l * this.B + b0) * size, at + l * rows * size, rows * size, into);
+    }
+  }
+  /** n floats: whole[w..] -> region[r..] when `into`, back otherwise. */
+  move(whole, w, r, n, into) {
+    if (into) this.floats.set(whole.subarray(w, w + n), r);
+    else whole.set(this.floats.subarray(r, r + n), w);
+  }
+}
+function serveWorker(data, meta, makeStack) {
+  const control = new Int32Array(data.control);
+  const fail = (e) => {
+    data.port.postMessage(e instanceof Error ? e.message : String(e));
+    Atomics.store(control, Control.FAILED, 1);
+  };
+  let stack;
+  try {
+    // Weight-only work (packing, folded constants) happens here, off the calling thread.
+    stack = makeStack(new Map(data.weights), pieceOptions(data.sources));
+  } catch (e) {
+    fail(e);
+    Atomics.add(control, Control.READY, 1);
+    Atomics.notify(control, Control.READY);
+    return;
+  }
+  const wt = workerThreads();
+  let floats = new Float32Array(data.data);
+  let seen = Atomics.load(control, Control.GENERATION);
+  Atomics.add(control, Control.READY, 1);
+  Atomics.notify(control, Control.READY);
+  for (;;) {
+    Atomics.wait(control, Control.GENERATION, seen);
+    seen = Atomics.load(control, Control.GENERATION);
+    if (Atomics.load(control, Control.STOPPED)) return;
+    // A larger buffer is posted before the generation that needs it.
+    for (let m; (m = wt?.receiveMessageOnPort(data.port));) {
+      floats = new Float32Array(m.message);
+    }
+    try {
+      runClaimedPieces(meta, stack, control, floats);
+    } catch (e) {
+      fail(e);
+    }
+    if (Atomics.sub(control, Control.PENDING, 1) === 1) {
+      Atomics.notify(control, Control.PENDING);
+    }
+  }
+}
+/** Claims pieces of the current forward one at a time and runs them, until none is left. */
+function runClaimedPieces(meta, stack, control, floats) {
+  const T = Atomics.load(control, Control.STEPS);
+  const I = Atomics.load(control, Control.FEATURES);
+  const pieces = Atomics.load(control, Control.PIECES);
+  const shape = stack.describe(I);
+  for (let k; (k = Atomics.add(control, Control.NEXT, 1)) < pieces;) {
+    const base = Atomics.load(control, Control.FIRST_PIECE + 2 * k);
+    const rows = Atomics.load(control, Control.FIRST_PIECE + 2 * k + 1);
+    runPiece(meta, stack, floats, pieceLayout(base, T, rows, I, shape), T, rows, I, shape);
+  }
+}
+// CommonJS, evaluated by each worker: imports the module and serves, or reports why it cannot.
+const BOOTSTRAP = `const { workerData } = require("node:worker_threads");
+import(workerData.url).then(
+  (m) => m.serveThread(workerData),
+  (e) => {
+    const control = new Int32Array(workerData.control);
+    workerData.port.postMessage(String((e && e.message) || e));
+    Atomics.store(control, ${Control.FAILED}, 1);
+    Atomics.add(control, ${Control.READY}, 1);
+    Atomics.notify(control, ${Control.READY});
+  },
+);`;
+/** Reads `options.threads`: a positive integer, 1 when absent. */
+function threadCount(options) {
+  const n = options.threads ?? 1;
+  if (!Number.isInteger(n) || n < 1) {
+    throw new RangeError(`options.threads: expected a positive integer, found ${String(n)}`);
+  }
+  return n;
+}
+/**
+ * A pool of `options.threads - 1` workers beside the calling thread, or null when one thread is
+ * asked for or the platform has no worker threads (or the module no URL to start them from). `stack` runs what is not worth splitting.
+ */
+function createThreadPool(meta, weights, options, moduleUrl, stack, makeStack) {
+  const threads = threadCount(options);
+  const wt = threads > 1 && moduleUrl ? workerThreads() : null;
+  if (!wt || !moduleUrl) return null;
+  const words = Control.FIRST_PIECE + 2 * maxPieces(threads);
+  const control = new Int32Array(new SharedArrayBuffer(4 * words));
+  const workers = startWorkers(wt, threads - 1, moduleUrl, control, weights, options);
+  const batchFirst = options.batchFirst ?? false;
+  const inputSource = options.sources?.input ?? "input";
+  // Pieces are seq-first; a batch-first stack needs a seq-first twin on the calling thread.
+  let pieceStack = batchFirst ? null : stack;
+  let data = new SharedArrayBuffer(0);
+  let started = false;
+  let closed = false;
+  const failure = () => {
+    const messages = workers.flatMap((w, k) => {
+      const m = wt.receiveMessageOnPort(w.port);
+      return m ? [`worker thread ${k + 1}: ${String(m.message)}`] : [];
+    });
+    Atomics.store(control, Control.FAILED, 0);
+    return new Error(messages.join("\n") || "a worker thread failed");
+  };
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    Atomics.store(control, Control.STOPPED, 1);
+    Atomics.add(control, Control.GENERATION, 1);
+    Atomics.notify(control, Control.GENERATION);
+    for (const w of workers) {
+      w.port.close();
+      void w.handle.terminate();
+    }
+  };
+  /** Blocks until every worker has built its stack; a worker that could not start closes the pool. */
+  const awaitStart = () => {
+    if (started) return;
+    for (let ready; (ready = Atomics.load(control, Control.READY)) < workers.length;) {
+      Atomics.wait(control, Control.READY, ready);
+    }
+    started = true;
+    if (Atomics.load(control, Control.FAILED)) {
+      const error = failure();
+      close();
+      throw error;
+    }
+  };
+  /** Makes the shared floats at least `floats` long, telling the workers before they need it. */
+  const reserve = (floats) => {
+    if (data.byteLength < 4 * floats) {
+      data = new SharedArrayBuffer(4 * floats);
+      for (const w of workers) w.port.postMessage(data);
+    }
+    return new Float32Array(data);
+  };
+  const forward = (input, initial) => {
+    const { T, B, I } = sequenceDims(input, batchFirst, inputSource);
+    const shape = stack.describe(I);
+    const F = shape.outFeatures;
+    const rows = closed ? [B] : planPieces(T, B, I, F, threads);
+    if (rows.length === 1) return stack.forward(input, initial);
+    const count = shape.layers * shape.directions;
+    meta.states.forEach((s, i) => {
+      const t = initial[s.name];
+      if (t) checkInitialState(t, s.name, count, B, shape.stateSizes[i], options);
+    });
+    awaitStart();
+    const layouts = [];
+    for (const n of rows) layouts.push(pieceLayout(layouts.at(-1)?.end ?? 0, T, n, I, shape));
+    const floats = reserve(layouts.at(-1).end);
+    const copier = new RowCopier(floats, T, B, batchFirst);
+    const firstRow = rows.map((_, k) => rows.slice(0, k).reduce((a, b) => a + b, 0));
+    rows.forEach((n, k) => {
+      const at = layouts[k];
+      copier.sequence(input.data, at.input, firstRow[k], n, I, true);
+      meta.states.forEach((s, i) => {
+        const t = initial[s.name];
+        if (t) copier.state(t.data, at.states[i], firstRow[k], n, shape.stateSizes[i], true);
+        else floats.fill(0, at.states[i], at.states[i] + count * n * shape.stateSizes[i]);
+      });
+      Atomics.store(control, Control.FIRST_PIECE + 2 * k, at.input);
+      Atomics.store(control, Control.FIRST_PIECE + 2 * k + 1, n);
+    });
+    Atomics.store(control, Control.STEPS, T);
+    Atomics.store(control, Control.FEATURES, I);
+    Atomics.store(control, Control.PIECES, rows.length);
+    Atomics.store(control, Control.NEXT, 0);
+    Atomics.store(control, Control.PENDING, workers.length);
+    Atomics.add(control, Control.GENERATION, 1);
+    Atomics.notify(control, Control.GENERATION);
+    try {
+      pieceStack ??= makeStack(weights, pieceOptions(options.sources));
+      runClaimedPieces(meta, pieceStack, control, floats);
+    } finally {
+      // Every worker leaves the generation before the next one resets the pieces.
+      for (let left; (left = Atomics.load(control, Control.PENDING)) > 0;) {
+        Atomics.wait(control, Control.PENDING, left);
+      }
+    }
+    if (Atomics.load(control, Control.FAILED)) throw failure();
+    return gather(meta, copier, layouts, rows, firstRow, T, B, shape, batchFirst);
+  };
+  return { close, forward: (input, initial = {}) => forward(input, initial) };
+}
+function startWorkers(wt, count, url, control, weights, options) {
+  // Own copies, so that cloning for the workers does not copy whole files the tensors view.
+  const entries = [...weights].map(([name, t]) => [name, { data: t.data.slice(), shape: t.shape }]);
+  return Array.from({ length: count }, () => {
+    const { port1, port2 } = new wt.MessageChannel();
+    const workerData = {
+      url,
+      control: control.buffer,
+      data: new SharedArrayBuffer(0),
+      port: port2,
+      weights: entries,
+      sources: options.sources,
+    };
+    const handle = new wt.Worker(BOOTSTRAP, { eval: true, workerData, transferList: [port2] });
+    // Idle workers must not keep the process alive.
+    handle.unref();
+    return { handle, port: port1 };
+  });
+}
+/** The pieces' outputs and final states, put together as one forward returns them. */
+function gather(meta, copier, layouts, rows, firstRow, T, B, shape, batchFirst) {
+  const F = shape.outFeatures;
+  const count = shape.layers * shape.directions;
+  const output = new Float32Array(T * B * F);
+  const states = {};
+  meta.states.forEach((s, i) => {
+    const size = shape.stateSizes[i];
+    states[s.name] = { data: new Float32Array(count * B * size), shape: [count, B, size] };
+  });
+  rows.forEach((n, k) => {
+    const at = layouts[k];
+    copier.sequence(output, at.output, firstRow[k], n, F, false);
+    meta.states.forEach((s, i) => {
+      copier.state(states[s.name].data, at.states[i], firstRow[k], n, shape.stateSizes[i], false);
+    });
+  });
+  return { output: { data: output, shape: batchFirst ? [B, T, F] : [T, B, F] }, states };
+}
+
+// A stack of this cell's layers; the worker threads of `threads` build their own.
+function makeStack(tensors, options) {
+  return createStack(meta, tensors, options, (n) => new Float32Array(n), createLayer);
+}
 
 /** Binds the cell to PyTorch-named weights (`weight_ih_l0`, ...); throws a DataError on bad ones. */
 export function create(weights, options = {}) {
@@ -870,11 +1227,18 @@ export function create(weights, options = {}) {
   const tensors = new Map();
   const entries = weights instanceof Map ? [...weights] : Object.entries(weights);
   for (const [name, t] of entries) tensors.set(name, asFloat32Tensor(t, name, source));
-  const stack = createStack(meta, tensors, options, (n) => new Float32Array(n), createLayer);
+  const stack = makeStack(tensors, options);
+  const url = import.meta.url;
+  const pool = createThreadPool(meta, tensors, options, url, stack, makeStack);
   return {
     forward(input, initial = {}) {
-      const { output, states } = stack.forward(input, initial);
-      return { output, states: states };
+      return (pool ?? stack).forward(input, initial);
     },
+    close: () => pool?.close(),
   };
+}
+
+/** The entry point of this module's worker threads (see StackOptions.threads); not for direct use. */
+export function serveThread(data) {
+  serveWorker(data, meta, makeStack);
 }

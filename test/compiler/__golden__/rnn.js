@@ -132,9 +132,9 @@ function gemm(rows, m, k, w, x, xOff, xStride, out, outOff, outStride, bias, bia
   }
 }
 
-// The WebAssembly SIMD kernels (gemm, copy, loop0): 2711 bytes.
+// The WebAssembly SIMD kernels (gemm, copy, loop0): 2188 bytes.
 const WASM =
-  "AGFzbQEAAAABIgNgCn9/f39/f39/f38AYAZ/f39/f38AYAh/f39/f39/fwACDwEDZW52Bm1lbW9yeQIAAQMEAwABAgcXAwRnZW1tAAAEY29weQABBWxvb3AwAAIKuBQD1w8FB38Lewd/C3sEf0EAIQoCQANAIApBBGogAEoNASABQQdqQQN2IQxBACELAkADQCALIAxODQEgC0EgbCEdIAogBWwgBGogH2ohDSAKQQFqIAVsIARqIB9qIQ4gCkECaiAFbCAEaiAfaiEPIApBA2ogBWwgBGogH2ohECAKIAlsIAhqIB1q/QAAACERIAogCWwgCGogHWr9AAAQIRIgCkEBaiAJbCAIaiAdav0AAAAhEyAKQQFqIAlsIAhqIB1q/QAAECEUIApBAmogCWwgCGogHWr9AAAAIRUgCkECaiAJbCAIaiAdav0AABAhFiAKQQNqIAlsIAhqIB1q/QAAACEXIApBA2ogCWwgCGogHWr9AAAQIRggCyACbEEgbCADaiEcQQAhHgJAA0AgHkEEaiACSg0BIBz9AAAAIRkgHP0AABAhGiAN/QkCACEbIBEgGSAb/eYB/eQBIREgEiAaIBv95gH95AEhEiAO/QkCACEbIBMgGSAb/eYB/eQBIRMgFCAaIBv95gH95AEhFCAP/QkCACEbIBUgGSAb/eYB/eQBIRUgFiAaIBv95gH95AEhFiAQ/QkCACEbIBcgGSAb/eYB/eQBIRcgGCAaIBv95gH95AEhGCAc/QAAICEZIBz9AAAwIRogDf0JAgQhGyARIBkgG/3mAf3kASERIBIgGiAb/eYB/eQBIRIgDv0JAgQhGyATIBkgG/3mAf3kASETIBQgGiAb/eYB/eQBIRQgD/0JAgQhGyAVIBkgG/3mAf3kASEVIBYgGiAb/eYB/eQBIRYgEP0JAgQhGyAXIBkgG/3mAf3kASEXIBggGiAb/eYB/eQBIRggHP0AAEAhGSAc/QAAUCEaIA39CQIIIRsgESAZIBv95gH95AEhESASIBogG/3mAf3kASESIA79CQIIIRsgEyAZIBv95gH95AEhEyAUIBogG/3mAf3kASEUIA/9CQIIIRsgFSAZIBv95gH95AEhFSAWIBogG/3mAf3kASEWIBD9CQIIIRsgFyAZIBv95gH95AEhFyAYIBogG/3mAf3kASEYIBz9AABgIRkgHP0AAHAhGiAN/QkCDCEbIBEgGSAb/eYB/eQBIREgEiAaIBv95gH95AEhEiAO/QkCDCEbIBMgGSAb/eYB/eQBIRMgFCAaIBv95gH95AEhFCAP/QkCDCEbIBUgGSAb/eYB/eQBIRUgFiAaIBv95gH95AEhFiAQ/QkCDCEbIBcgGSAb/eYB/eQBIRcgGCAaIBv95gH95AEhGCANQRBqIQ0gDkEQaiEOIA9BEGohDyAQQRBqIRAgHEGAAWohHCAeQQRqIR4MAAsLIB4hHgJAA0AgHiACTg0BIBz9AAAAIRkgHP0AABAhGiAN/QkCACEbIBEgGSAb/eYB/eQBIREgEiAaIBv95gH95AEhEiAO/QkCACEbIBMgGSAb/eYB/eQBIRMgFCAaIBv95gH95AEhFCAP/QkCACEbIBUgGSAb/eYB/eQBIRUgFiAaIBv95gH95AEhFiAQ/QkCACEbIBcgGSAb/eYB/eQBIRcgGCAaIBv95gH95AEhGCANQQRqIQ0gDkEEaiEOIA9BBGohDyAQQQRqIRAgHEEgaiEcIB5BAWohHgwACwsgCiAHbCAGaiAdaiAR/QsAACAKIAdsIAZqIB1qIBL9CwAQIApBAWogB2wgBmogHWogE/0LAAAgCkEBaiAHbCAGaiAdaiAU/QsAECAKQQJqIAdsIAZqIB1qIBX9CwAAIApBAmogB2wgBmogHWogFv0LABAgCkEDaiAHbCAGaiAdaiAX/QsAACAKQQNqIAdsIAZqIB1qIBj9CwAQIAtBAWohCwwACwsgCkEEaiEKDAALCyAKIQoCQANAIAogAE4NASABQQdqQQN2ISFBACEgAkADQCAgICFODQEgIEEgbCEvIAogBWwgBGogMWohIiAKIAlsIAhqIC9q/QAAACEjIAogCWwgCGogL2r9AAAQISRDAAAAAP0TISVDAAAAAP0TISZDAAAAAP0TISdDAAAAAP0TIShDAAAAAP0TISlDAAAAAP0TISogICACbEEgbCADaiEuQQAhMAJAA0AgMEEEaiACSg0BIC79AAAAISsgLv0AABAhLCAi/QkCACEtICMgKyAt/eYB/eQBISMgJCAsIC395gH95AEhJCAu/QAAICErIC79AAAwISwgIv0JAgQhLSAlICsgLf3mAf3kASElICYgLCAt/eYB/eQBISYgLv0AAEAhKyAu/QAAUCEsICL9CQIIIS0gJyArIC395gH95AEhJyAoICwgLf3mAf3kASEoIC79AABgISsgLv0AAHAhLCAi/QkCDCEtICkgKyAt/eYB/eQBISkgKiAsIC395gH95AEhKiAiQRBqISIgLkGAAWohLiAwQQRqITAMAAsLIDAhMAJAA0AgMCACTg0BIC79AAAAISsgLv0AABAhLCAi/QkCACEtICMgKyAt/eYB/eQBISMgJCAsIC395gH95AEhJCAiQQRqISIgLkEgaiEuIDBBAWohMAwACwsgIyAl/eQBISMgIyAn/eQBISMgIyAp/eQBISMgJCAm/eQBISQgJCAo/eQBISQgJCAq/eQBISQgCiAHbCAGaiAvaiAj/QsAACAKIAdsIAZqIC9qICT9CwAQICBBAWohIAwACwsgCkEBaiEKDAALCwtfAQN/IAFBBGwhCEEAIQYCQANAIAYgAE4NAUEAIQcCQANAIAcgCE4NASAEIAdqIAIgB2r9AAAA/QsAACAHQRBqIQcMAAsLIAIgA2ohAiAEIAVqIQQgBkEBaiEGDAALCwv8AwIDfwh7IAFBBGwhCkEAIQkCQANAIAkgAE4NAUEAIQgCQANAIAggCk4NASACIAhq/QAAACILQwAAAED9E/3mASIOQzMzrcL9E/3pAUMYcrFC/RP96AEhDyAPQzuquD/9E/3mAf1qIRAgDyAQQwCAMT/9E/3mAf3lASAQQ4OAXrn9E/3mAf3lASEPQ2dpUDn9EyAP/eYBQ85Dtzr9E/3kASAP/eYBQwiJCDz9E/3kASAP/eYBQ8GpKj39E/3kASAP/eYBQ6qqKj79E/3kASAP/eYBQwAAAD/9E/3kASAPIA/95gH95gEgD/3kAUMAAIA//RP95AEgEP34AUH+AP0R/a4BQRf9qwH95gFDAAAAQP0T/eYBIRFDAACAf/0TIBEgDkMYcrFC/RP9RP1SQwAAgD/9E/3kASEMIAsgC/3mASENQ+rwurv9EyAN/eYBQ04TqTz9E/3kASAN/eYBQy0eXL39E/3kASAN/eYBQ5ODCD79E/3kASAN/eYBQ5mqqr79E/3kASAN/eYBIAv95gEgC/3kAUMAAIA//RNDAAAAQP0TIAz95wH95QEgC/3gAUMAACA//RP9Q/1SIRIgBCAIaiAS/QsAACAGIAhqIBL9CwAAIAhBEGohCAwACwsgAiADaiECIAQgBWohBCAGIAdqIQYgCUEBaiEJDAALCws=";
+  "AGFzbQEAAAABIgNgCn9/f39/f39/f38AYAZ/f39/f38AYAh/f39/f39/fwACDwEDZW52Bm1lbW9yeQIAAQMEAwABAgcXAwRnZW1tAAAEY29weQABBWxvb3AwAAIKrRADzAsFBH8Jewt/C3sEfyABQQdqQQN2IQwgAEEBRgRAQQAhCkEAIQsCQANAIAsgDE4NASALQSBsIRggCiAFbCAEaiAaaiENIAogCWwgCGogGGr9AAAAIQ4gCiAJbCAIaiAYav0AABAhD0MAAAAA/RMhEEMAAAAA/RMhEUMAAAAA/RMhEkMAAAAA/RMhEyALIAJsQSBsIANqIRdBACEZAkADQCAZQQNqIAJKDQEgF/0AAAAhFCAX/QAAECEVIA39CQIAIRYgDiAUIBb95gH95AEhDiAPIBUgFv3mAf3kASEPIBf9AAAgIRQgF/0AADAhFSAN/QkCBCEWIBAgFCAW/eYB/eQBIRAgESAVIBb95gH95AEhESAX/QAAQCEUIBf9AABQIRUgDf0JAgghFiASIBQgFv3mAf3kASESIBMgFSAW/eYB/eQBIRMgDUEMaiENIBdB4ABqIRcgGUEDaiEZDAALCyAZIRkCQANAIBkgAk4NASAX/QAAACEUIBf9AAAQIRUgDf0JAgAhFiAOIBQgFv3mAf3kASEOIA8gFSAW/eYB/eQBIQ8gDUEEaiENIBdBIGohFyAZQQFqIRkMAAsLIA4gEP3kASEOIA4gEv3kASEOIA8gEf3kASEPIA8gE/3kASEPIAogB2wgBmogGGogDv0LAAAgCiAHbCAGaiAYaiAP/QsAECALQQFqIQsMAAsLBUGAgAggAkEEbG5BfHEhG0EEIBsgG0EESBshG0EAIRwCQANAIBwgAE4NASAcIBtqIR0gACAdIAAgHUgbIR1BACELAkADQCALIAxODQEgHCEKAkADQCAKIB1ODQEgC0EgbCEuIAogBWwgBGogMGohHiAKQQFqIAVsIARqIDBqIR8gCkECaiAFbCAEaiAwaiEgIApBA2ogBWwgBGogMGohISAKIAlsIAhqIC5q/QAAACEiIAogCWwgCGogLmr9AAAQISMgCkEBaiAJbCAIaiAuav0AAAAhJCAKQQFqIAlsIAhqIC5q/QAAECElIApBAmogCWwgCGogLmr9AAAAISYgCkECaiAJbCAIaiAuav0AABAhJyAKQQNqIAlsIAhqIC5q/QAAACEoIApBA2ogCWwgCGogLmr9AAAQISkgCyACbEEgbCADaiEtQQAhLwJAA0AgL0EBaiACSg0BIC39AAAAISogLf0AABAhKyAe/QkCACEsICIgKiAs/eYB/eQBISIgIyArICz95gH95AEhIyAf/QkCACEsICQgKiAs/eYB/eQBISQgJSArICz95gH95AEhJSAg/QkCACEsICYgKiAs/eYB/eQBISYgJyArICz95gH95AEhJyAh/QkCACEsICggKiAs/eYB/eQBISggKSArICz95gH95AEhKSAeQQRqIR4gH0EEaiEfICBBBGohICAhQQRqISEgLUEgaiEtIC9BAWohLwwACwsgLyEvAkADQCAvIAJODQEgLf0AAAAhKiAt/QAAECErIB79CQIAISwgIiAqICz95gH95AEhIiAjICsgLP3mAf3kASEjIB/9CQIAISwgJCAqICz95gH95AEhJCAlICsgLP3mAf3kASElICD9CQIAISwgJiAqICz95gH95AEhJiAnICsgLP3mAf3kASEnICH9CQIAISwgKCAqICz95gH95AEhKCApICsgLP3mAf3kASEpIB5BBGohHiAfQQRqIR8gIEEEaiEgICFBBGohISAtQSBqIS0gL0EBaiEvDAALCyAKIAdsIAZqIC5qICL9CwAAIAogB2wgBmogLmogI/0LABAgCkEBaiAHbCAGaiAuaiAk/QsAACAKQQFqIAdsIAZqIC5qICX9CwAQIApBAmogB2wgBmogLmogJv0LAAAgCkECaiAHbCAGaiAuaiAn/QsAECAKQQNqIAdsIAZqIC5qICj9CwAAIApBA2ogB2wgBmogLmogKf0LABAgCkEEaiEKDAALCyALQQFqIQsMAAsLIBwgG2ohHAwACwsLC18BA38gAUEEbCEIQQAhBgJAA0AgBiAATg0BQQAhBwJAA0AgByAITg0BIAQgB2ogAiAHav0AAAD9CwAAIAdBEGohBwwACwsgAiADaiECIAQgBWohBCAGQQFqIQYMAAsLC/wDAgN/CHsgAUEEbCEKQQAhCQJAA0AgCSAATg0BQQAhCAJAA0AgCCAKTg0BIAIgCGr9AAAAIgtDAAAAQP0T/eYBIg5DMzOtwv0T/ekBQxhysUL9E/3oASEPIA9DO6q4P/0T/eYB/WohECAPIBBDAIAxP/0T/eYB/eUBIBBDg4Beuf0T/eYB/eUBIQ9DZ2lQOf0TIA/95gFDzkO3Ov0T/eQBIA/95gFDCIkIPP0T/eQBIA/95gFDwakqPf0T/eQBIA/95gFDqqoqPv0T/eQBIA/95gFDAAAAP/0T/eQBIA8gD/3mAf3mASAP/eQBQwAAgD/9E/3kASAQ/fgBQf4A/RH9rgFBF/2rAf3mAUMAAABA/RP95gEhEUMAAIB//RMgESAOQxhysUL9E/1E/VJDAACAP/0T/eQBIQwgCyAL/eYBIQ1D6vC6u/0TIA395gFDThOpPP0T/eQBIA395gFDLR5cvf0T/eQBIA395gFDk4MIPv0T/eQBIA395gFDmaqqvv0T/eQBIA395gEgC/3mASAL/eQBQwAAgD/9E0MAAABA/RMgDP3nAf3lASAL/eABQwAAID/9E/1D/VIhEiAEIAhqIBL9CwAAIAYgCGogEv0LAAAgCEEQaiEIDAALCyACIANqIQIgBCAFaiEEIAYgB2ohBiAJQQFqIQkMAAsLCw==";
 
 // WebAssembly memory and weight packing (cellc runtime).
 // The WebAssembly side of generated kernels: WebAssembly memory with a bump allocator (offsets
@@ -304,12 +304,12 @@ function createLayerWasm(sizes, weights, module) {
     return {
       T,
       B,
-      xs: heap.alloc(T * B * inSize),
-      ys: heap.alloc(T * B * ysFloats),
-      weight_ih_xBuf: heap.alloc(T * B * weight_ih_xBufFloats),
-      weight_hh_hBuf: heap.alloc(B * weight_hh_hBufFloats),
-      hBuf: heap.alloc(B * hBufFloats),
-      hNextBuf: heap.alloc(B * hNextBufFloats),
+      xs: heap.alloc((T * B + 3) * inSize),
+      ys: heap.alloc((T * B + 3) * ysFloats),
+      weight_ih_xBuf: heap.alloc((T * B + 3) * weight_ih_xBufFloats),
+      weight_hh_hBuf: heap.alloc((B + 3) * weight_hh_hBufFloats),
+      hBuf: heap.alloc((B + 3) * hBufFloats),
+      hNextBuf: heap.alloc((B + 3) * hNextBufFloats),
     };
   }
   let scratch = null;
@@ -656,6 +656,17 @@ function createStack(meta, weights, options, alloc, makeKernel) {
   const inputSize = evalSize(meta.input.shape[0], known);
   if (inputSize !== null) prepare(inputSize);
   return {
+    describe(size) {
+      const { layers } = prepare(size);
+      const last = layers[layers.length - 1];
+      const outFeatures = last.length * last[0].outSize;
+      return {
+        layers: layers.length,
+        directions: last.length,
+        outFeatures,
+        stateSizes: layers[0][0].stateSizes,
+      };
+    },
     forward(input, initial = {}) {
       const { T, B, I } = sequenceDims(input, batchFirst, inputSource);
       const { layers } = prepare(I);
@@ -753,17 +764,17 @@ function checkInputSize(meta, sizes, inSize, layer, source, tensorName) {
 function initialState(t, name, index, count, B, size, options, alloc) {
   const out = alloc(B * size);
   if (!t) return out;
-  const want = [count, B, size];
-  if (t.shape.length !== 3 || t.shape.some((d, i) => d !== want[i])) {
-    const source = options.sources?.states?.[name] ?? "initial states";
-    throw new DataError(
-      source,
-      name,
-      `expected shape (layers*directions, batch, size) = ${formatShape(want)}, found ${formatShape(t.shape)}`,
-    );
-  }
+  checkInitialState(t, name, count, B, size, options);
   out.set(t.data.subarray(index * B * size, (index + 1) * B * size));
   return out;
+}
+/** An initial state must be (layers * directions, batch, size). */
+function checkInitialState(t, name, count, B, size, options) {
+  const want = [count, B, size];
+  if (t.shape.length === 3 && t.shape.every((d, i) => d === want[i])) return;
+  const source = options.sources?.states?.[name] ?? "initial states";
+  const detail = `expected shape (layers*directions, batch, size) = ${formatShape(want)}, found ${formatShape(t.shape)}`;
+  throw new DataError(source, name, detail);
 }
 function toSeqFirst(data, T, B, F, batchFirst, alloc) {
   const out = alloc(T * B * F);
@@ -787,6 +798,352 @@ function fromSeqFirst(data, T, B, F, batchFirst, alloc) {
       out.set(data.subarray((t * B + b) * F, (t * B + b + 1) * F), (b * T + t) * F);
   return out;
 }
+/** Node's worker_threads, or null where there is none (browsers, other runtimes). */
+function workerThreads() {
+  const proc = globalThis.process;
+  const module = proc?.getBuiltinModule?.("node:worker_threads");
+  return module ?? null;
+}
+/** The options of a piece's stack: seq-first, one thread, the caller's labels for errors. */
+function pieceOptions(sources) {
+  return sources ? { sources } : {};
+}
+/**
+ * Indexes of the control words (an Int32Array). A forward publishes its pieces (batch-row
+ * ranges, each with a region of the shared floats), bumps GENERATION, and every thread claims
+ * pieces through NEXT until none is left; PENDING counts the workers still in the generation.
+ */
+const Control = {
+  GENERATION: 0,
+  PENDING: 1,
+  READY: 2,
+  FAILED: 3,
+  STOPPED: 4,
+  STEPS: 5,
+  FEATURES: 6,
+  NEXT: 7,
+  PIECES: 8,
+  /** Then per piece k: its region's first float at FIRST_PIECE + 2k, its rows after it. */
+  FIRST_PIECE: 10,
+};
+/** The most pieces a forward is cut into: a few per thread, so one whose core is busy does less. */
+function maxPieces(threads) {
+  return 4 * threads;
+}
+/**
+ * Below this many multiply-adds per piece (estimated as T * rows * F * (I + F)), handing work
+ * to another thread costs more than it saves: about 50 microseconds at the kernels' speed.
+ */
+const MIN_PIECE_WORK = 1 << 18;
+/** Batch rows per piece for a forward of (T, B, I) inputs and F output features. */
+function planPieces(T, B, I, F, threads) {
+  return splitRows(B, threads, maxPieces(threads), T * B * F * (I + F));
+}
+/**
+ * Batch rows per piece, as even as possible: four rows or more (the kernels' row block) when
+ * there are enough for a piece per thread, never fewer than two (a kernel computes a single row,
+ * a batch of one, differently, and results must not depend on the split).
+ */
+function splitRows(B, threads, maxPieces, work) {
+  const byWork = Math.max(1, Math.floor(work / MIN_PIECE_WORK));
+  const byRows = Math.max(
+    Math.min(threads, Math.floor(B / 2)),
+    Math.min(maxPieces, Math.floor(B / 4)),
+  );
+  const pieces = Math.max(1, Math.min(byRows, byWork));
+  const edge = (k) => Math.floor((k * B) / pieces);
+  return Array.from({ length: pieces }, (_, k) => edge(k + 1) - edge(k));
+}
+/** A piece's tensors, seq-first, from float `base` on: input, each state, output. */
+function pieceLayout(base, T, rows, I, shape) {
+  let at = base;
+  const input = at;
+  at += T * rows * I;
+  const count = shape.layers * shape.directions;
+  const states = shape.stateSizes.map((size) => {
+    const offset = at;
+    at += count * rows * size;
+    return offset;
+  });
+  const output = at;
+  at += T * rows * shape.outFeatures;
+  return { input, states, output, end: at };
+}
+/** Runs the stack on one piece in place: initial states are read, final ones written back. */
+function runPiece(meta, stack, floats, layout, T, rows, I, shape) {
+  const view = (at, dims) => {
+    const n = dims.reduce((a, b) => a * b, 1);
+    return { data: floats.subarray(at, at + n), shape: dims };
+  };
+  const count = shape.layers * shape.directions;
+  const initial = {};
+  meta.states.forEach((s, i) => {
+    initial[s.name] = view(layout.states[i], [count, rows, shape.stateSizes[i]]);
+  });
+  const result = stack.forward(view(layout.input, [T, rows, I]), initial);
+  floats.set(result.output.data, layout.output);
+  meta.states.forEach((s, i) => floats.set(result.states[s.name].data, layout.states[i]));
+}
+/**
+ * Copies rows [b0, b0 + rows) between a whole tensor and a piece's region (seq-first): a
+ * sequence (T, B, F), or (B, T, F) when batch-first, or a state (count, B, size).
+ */
+class RowCopier {
+  floats;
+  T;
+  B;
+  batchFirst;
+  constructor(floats, T, B, batchFirst) {
+    this.floats = floats;
+    this.T = T;
+    this.B = B;
+    this.batchFirst = batchFirst;
+  }
+  sequence(whole, at, b0, rows, F, into) {
+    const { T, B } = this;
+    for (let t = 0; t < T; t++) {
+      if (this.batchFirst) {
+        for (let b = 0; b < rows; b++) {
+          this.move(whole, ((b0 + b) * T + t) * F, at + (t * rows + b) * F, F, into);
+        }
+      } else {
+        this.move(whole, (t * B + b0) * F, at + t * rows * F, rows * F, into);
+      }
+    }
+  }
+  state(whole, at, b0, rows, size, into) {
+    const count = whole.length / (this.B * size);
+    for (let l = 0; l < count; l++) {
+      this.move(whole, (l * this.B + b0) * size, at + l * rows * size, rows * size, into);
+    }
+  }
+  /** n floats: whole[w..] -> region[r..] when `into`, back otherwise. */
+  move(whole, w, r, n, into) {
+    if (into) this.floats.set(whole.subarray(w, w + n), r);
+    else whole.set(this.floats.subarray(r, r + n), w);
+  }
+}
+function serveWorker(data, meta, makeStack) {
+  const control = new Int32Array(data.control);
+  const fail = (e) => {
+    data.port.postMessage(e instanceof Error ? e.message : String(e));
+    Atomics.store(control, Control.FAILED, 1);
+  };
+  let stack;
+  try {
+    // Weight-only work (packing, folded constants) happens here, off the calling thread.
+    stack = makeStack(new Map(data.weights), pieceOptions(data.sources));
+  } catch (e) {
+    fail(e);
+    Atomics.add(control, Control.READY, 1);
+    Atomics.notify(control, Control.READY);
+    return;
+  }
+  const wt = workerThreads();
+  let floats = new Float32Array(data.data);
+  let seen = Atomics.load(control, Control.GENERATION);
+  Atomics.add(control, Control.READY, 1);
+  Atomics.notify(control, Control.READY);
+  for (;;) {
+    Atomics.wait(control, Control.GENERATION, seen);
+    seen = Atomics.load(control, Control.GENERATION);
+    if (Atomics.load(control, Control.STOPPED)) return;
+    // A larger buffer is posted before the generation that needs it.
+    for (let m; (m = wt?.receiveMessageOnPort(data.port));) {
+      floats = new Float32Array(m.message);
+    }
+    try {
+      runClaimedPieces(meta, stack, control, floats);
+    } catch (e) {
+      fail(e);
+    }
+    if (Atomics.sub(control, Control.PENDING, 1) === 1) {
+      Atomics.notify(control, Control.PENDING);
+    }
+  }
+}
+/** Claims pieces of the current forward one at a time and runs them, until none is left. */
+function runClaimedPieces(meta, stack, control, floats) {
+  const T = Atomics.load(control, Control.STEPS);
+  const I = Atomics.load(control, Control.FEATURES);
+  const pieces = Atomics.load(control, Control.PIECES);
+  const shape = stack.describe(I);
+  for (let k; (k = Atomics.add(control, Control.NEXT, 1)) < pieces;) {
+    const base = Atomics.load(control, Control.FIRST_PIECE + 2 * k);
+    const rows = Atomics.load(control, Control.FIRST_PIECE + 2 * k + 1);
+    runPiece(meta, stack, floats, pieceLayout(base, T, rows, I, shape), T, rows, I, shape);
+  }
+}
+// CommonJS, evaluated by each worker: imports the module and serves, or reports why it cannot.
+const BOOTSTRAP = `const { workerData } = require("node:worker_threads");
+import(workerData.url).then(
+  (m) => m.serveThread(workerData),
+  (e) => {
+    const control = new Int32Array(workerData.control);
+    workerData.port.postMessage(String((e && e.message) || e));
+    Atomics.store(control, ${Control.FAILED}, 1);
+    Atomics.add(control, ${Control.READY}, 1);
+    Atomics.notify(control, ${Control.READY});
+  },
+);`;
+/** Reads `options.threads`: a positive integer, 1 when absent. */
+function threadCount(options) {
+  const n = options.threads ?? 1;
+  if (!Number.isInteger(n) || n < 1) {
+    throw new RangeError(`options.threads: expected a positive integer, found ${String(n)}`);
+  }
+  return n;
+}
+/**
+ * A pool of `options.threads - 1` workers beside the calling thread, or null when one thread is
+ * asked for or the platform has no worker threads (or the module no URL to start them from). `stack` runs what is not worth splitting.
+ */
+function createThreadPool(meta, weights, options, moduleUrl, stack, makeStack) {
+  const threads = threadCount(options);
+  const wt = threads > 1 && moduleUrl ? workerThreads() : null;
+  if (!wt || !moduleUrl) return null;
+  const words = Control.FIRST_PIECE + 2 * maxPieces(threads);
+  const control = new Int32Array(new SharedArrayBuffer(4 * words));
+  const workers = startWorkers(wt, threads - 1, moduleUrl, control, weights, options);
+  const batchFirst = options.batchFirst ?? false;
+  const inputSource = options.sources?.input ?? "input";
+  // Pieces are seq-first; a batch-first stack needs a seq-first twin on the calling thread.
+  let pieceStack = batchFirst ? null : stack;
+  let data = new SharedArrayBuffer(0);
+  let started = false;
+  let closed = false;
+  const failure = () => {
+    const messages = workers.flatMap((w, k) => {
+      const m = wt.receiveMessageOnPort(w.port);
+      return m ? [`worker thread ${k + 1}: ${String(m.message)}`] : [];
+    });
+    Atomics.store(control, Control.FAILED, 0);
+    return new Error(messages.join("\n") || "a worker thread failed");
+  };
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    Atomics.store(control, Control.STOPPED, 1);
+    Atomics.add(control, Control.GENERATION, 1);
+    Atomics.notify(control, Control.GENERATION);
+    for (const w of workers) {
+      w.port.close();
+      void w.handle.terminate();
+    }
+  };
+  /** Blocks until every worker has built its stack; a worker that could not start closes the pool. */
+  const awaitStart = () => {
+    if (started) return;
+    for (let ready; (ready = Atomics.load(control, Control.READY)) < workers.length;) {
+      Atomics.wait(control, Control.READY, ready);
+    }
+    started = true;
+    if (Atomics.load(control, Control.FAILED)) {
+      const error = failure();
+      close();
+      throw error;
+    }
+  };
+  /** Makes the shared floats at least `floats` long, telling the workers before they need it. */
+  const reserve = (floats) => {
+    if (data.byteLength < 4 * floats) {
+      data = new SharedArrayBuffer(4 * floats);
+      for (const w of workers) w.port.postMessage(data);
+    }
+    return new Float32Array(data);
+  };
+  const forward = (input, initial) => {
+    const { T, B, I } = sequenceDims(input, batchFirst, inputSource);
+    const shape = stack.describe(I);
+    const F = shape.outFeatures;
+    const rows = closed ? [B] : planPieces(T, B, I, F, threads);
+    if (rows.length === 1) return stack.forward(input, initial);
+    const count = shape.layers * shape.directions;
+    meta.states.forEach((s, i) => {
+      const t = initial[s.name];
+      if (t) checkInitialState(t, s.name, count, B, shape.stateSizes[i], options);
+    });
+    awaitStart();
+    const layouts = [];
+    for (const n of rows) layouts.push(pieceLayout(layouts.at(-1)?.end ?? 0, T, n, I, shape));
+    const floats = reserve(layouts.at(-1).end);
+    const copier = new RowCopier(floats, T, B, batchFirst);
+    const firstRow = rows.map((_, k) => rows.slice(0, k).reduce((a, b) => a + b, 0));
+    rows.forEach((n, k) => {
+      const at = layouts[k];
+      copier.sequence(input.data, at.input, firstRow[k], n, I, true);
+      meta.states.forEach((s, i) => {
+        const t = initial[s.name];
+        if (t) copier.state(t.data, at.states[i], firstRow[k], n, shape.stateSizes[i], true);
+        else floats.fill(0, at.states[i], at.states[i] + count * n * shape.stateSizes[i]);
+      });
+      Atomics.store(control, Control.FIRST_PIECE + 2 * k, at.input);
+      Atomics.store(control, Control.FIRST_PIECE + 2 * k + 1, n);
+    });
+    Atomics.store(control, Control.STEPS, T);
+    Atomics.store(control, Control.FEATURES, I);
+    Atomics.store(control, Control.PIECES, rows.length);
+    Atomics.store(control, Control.NEXT, 0);
+    Atomics.store(control, Control.PENDING, workers.length);
+    Atomics.add(control, Control.GENERATION, 1);
+    Atomics.notify(control, Control.GENERATION);
+    try {
+      pieceStack ??= makeStack(weights, pieceOptions(options.sources));
+      runClaimedPieces(meta, pieceStack, control, floats);
+    } finally {
+      // Every worker leaves the generation before the next one resets the pieces.
+      for (let left; (left = Atomics.load(control, Control.PENDING)) > 0;) {
+        Atomics.wait(control, Control.PENDING, left);
+      }
+    }
+    if (Atomics.load(control, Control.FAILED)) throw failure();
+    return gather(meta, copier, layouts, rows, firstRow, T, B, shape, batchFirst);
+  };
+  return { close, forward: (input, initial = {}) => forward(input, initial) };
+}
+function startWorkers(wt, count, url, control, weights, options) {
+  // Own copies, so that cloning for the workers does not copy whole files the tensors view.
+  const entries = [...weights].map(([name, t]) => [name, { data: t.data.slice(), shape: t.shape }]);
+  return Array.from({ length: count }, () => {
+    const { port1, port2 } = new wt.MessageChannel();
+    const workerData = {
+      url,
+      control: control.buffer,
+      data: new SharedArrayBuffer(0),
+      port: port2,
+      weights: entries,
+      sources: options.sources,
+    };
+    const handle = new wt.Worker(BOOTSTRAP, { eval: true, workerData, transferList: [port2] });
+    // Idle workers must not keep the process alive.
+    handle.unref();
+    return { handle, port: port1 };
+  });
+}
+/** The pieces' outputs and final states, put together as one forward returns them. */
+function gather(meta, copier, layouts, rows, firstRow, T, B, shape, batchFirst) {
+  const F = shape.outFeatures;
+  const count = shape.layers * shape.directions;
+  const output = new Float32Array(T * B * F);
+  const states = {};
+  meta.states.forEach((s, i) => {
+    const size = shape.stateSizes[i];
+    states[s.name] = { data: new Float32Array(count * B * size), shape: [count, B, size] };
+  });
+  rows.forEach((n, k) => {
+    const at = layouts[k];
+    copier.sequence(output, at.output, firstRow[k], n, F, false);
+    meta.states.forEach((s, i) => {
+      copier.state(states[s.name].data, at.states[i], firstRow[k], n, shape.stateSizes[i], false);
+    });
+  });
+  return { output: { data: output, shape: batchFirst ? [B, T, F] : [T, B, F] }, states };
+}
+
+// A stack of this cell's layers; the worker threads of `threads` build their own.
+function makeStack(tensors, options) {
+  return createStack(meta, tensors, options, (n) => new Float32Array(n), createLayer);
+}
 
 /** Binds the cell to PyTorch-named weights (`weight_ih_l0`, ...); throws a DataError on bad ones. */
 export function create(weights, options = {}) {
@@ -794,11 +1151,18 @@ export function create(weights, options = {}) {
   const tensors = new Map();
   const entries = weights instanceof Map ? [...weights] : Object.entries(weights);
   for (const [name, t] of entries) tensors.set(name, asFloat32Tensor(t, name, source));
-  const stack = createStack(meta, tensors, options, (n) => new Float32Array(n), createLayer);
+  const stack = makeStack(tensors, options);
+  const url = import.meta.url;
+  const pool = createThreadPool(meta, tensors, options, url, stack, makeStack);
   return {
     forward(input, initial = {}) {
-      const { output, states } = stack.forward(input, initial);
-      return { output, states: states };
+      return (pool ?? stack).forward(input, initial);
     },
+    close: () => pool?.close(),
   };
+}
+
+/** The entry point of this module's worker threads (see StackOptions.threads); not for direct use. */
+export function serveThread(data) {
+  serveWorker(data, meta, makeStack);
 }
