@@ -1,0 +1,58 @@
+// The prose of results.md: how the numbers were taken, and what a reader must know to read them.
+import { TOLERANCE } from "./report.mjs";
+
+/** @param {boolean} quick */
+export function methodText(quick) {
+  return [
+    quick
+      ? "**Quick mode** (`--quick`): a smoke test with ~0.15 s per row; the numbers are noisy."
+      : "Per row: warm-up (at least 3 runs and 0.3 s, or one run if a run is slower than 2 s), then whole runs timed with `performance.now()` until ~1.5 s and at least 5 runs are spent; the table gives the **median**. Rows whose runs are so slow that the 8 s cap stops them before 5 runs are marked *capped*; a row whose very first run exceeds 8 s reports that single run (*capped, cold*: at that scale JIT warm-up is negligible).",
+    "One Node process runs everything, one implementation at a time. All computation is float32 (the tutorial baseline computes in float64, as plain JS numbers do), zero initial state, one thread unless the row says otherwise.",
+    "Weights are the same seeded random values everywhere, drawn in PyTorch's layout and range U(-1/sqrt(H), 1/sqrt(H)); inputs are U(-1, 1). Each implementation receives them in its own layout, converted before timing.",
+    "A timed run is one forward pass over the whole (T, B, I) sequence, including reading the output back as a Float32Array (ONNX Runtime returns one; tfjs rows call `dataSync()`).",
+    "STREAM: B = 1, I = H = 32, 1000 steps, **one call per step**, the state (h, c) returned by one call passed into the next, and every step's output read; the table gives the median per step and per 1000-step run.",
+    "FLOPs count a multiply-add as 2: LSTM 2·4H·(I+H)·B·T, GRU 2·3H·(I+H)·B·T, LSTMP (projection P = H/2) (2·4H·(I+P) + 2·P·H)·B·T. Element-wise work is not counted.",
+    '"× ORT 1 thread" is throughput relative to ONNX Runtime with one thread for the same cell (> 1 is faster than ORT).',
+    `"max abs diff vs cellc" compares each row's full output sequence with the \`cellc, default target\` row, once per shape; above ${TOLERANCE} is flagged ✗.`,
+    "ONNX Runtime: onnxruntime-node CPU provider, a model with one `LSTM` (or `GRU`, `linear_before_reset = 1`) node built in code (opset 14, IR 8, weights as initializers), `intraOpNumThreads` 1 or 2, `interOpNumThreads` 1, sequential execution, all graph optimisations.",
+    "tfjs: `@tensorflow/tfjs-layers` `lstm({ units: H, returnSequences: true, returnState: true, recurrentActivation: 'sigmoid' })` via `model.predict(x, { batchSize: B })` on batch-first input; cpu backend (plain JS) and wasm backend (XNNPACK, SIMD; tfjs turns off wasm threads in Node).",
+    "tutorial-style JS: `bench/baselines/tutorial.mjs`, nested arrays and helper functions as a blog post would write it; a batch runs as B separate sequences.",
+    "cellc: the built package's public API: `compile(text, { file })`, `generateModule(optIR, { source, passes, target })`, `importKernel(code)`, then `create(weights, options).forward(input, states)`.",
+  ];
+}
+
+/**
+ * @param {{ failures: string[], sameTargets: boolean | null, threadsRead: boolean | null,
+ *   capped: string[], cpu: { wallSec: number, othersCoreSec: number } }} facts
+ */
+export function notesText(facts) {
+  const notes = [];
+  if (facts.sameTargets)
+    notes.push(
+      '`target: "js"` and the default target generate identical code in this build (the option is not implemented yet), so those two rows measure the same kernel.',
+    );
+  if (facts.threadsRead === false)
+    notes.push(
+      'The generated module never reads a `threads` option in this build, so the "2 threads" cellc row runs on one thread.',
+    );
+  notes.push(
+    "LSTMP has no ONNX Runtime or tfjs equivalent (ONNX's LSTM has peepholes but no projection): cellc only. It is skipped for S0, where H = 1 leaves no P with 0 < P < H (PyTorch's rule).",
+  );
+  notes.push(
+    "GRU is compared with ONNX Runtime's `GRU` op (PyTorch's r, z, n gate rows reordered to ONNX's z, r, h); tfjs and the tutorial baseline are LSTM-only.",
+  );
+  notes.push(
+    "Small shapes (S0, STREAM) mostly measure per-call overhead: tensor wrapping, argument checks and the native-call (or tfjs engine) round trip, not arithmetic.",
+  );
+  if (facts.capped.length > 0)
+    notes.push(
+      `Capped rows (slow runs, so fewer samples; marked in the tables): ${facts.capped.join("; ")}.`,
+    );
+  const { wallSec, othersCoreSec } = facts.cpu;
+  const share = othersCoreSec / wallSec; // in cores
+  notes.push(
+    `Other processes used ${othersCoreSec.toFixed(0)} core-seconds during this ${wallSec.toFixed(0)} s run (${share.toFixed(2)} cores on average)${share > 0.2 ? ": the machine was shared, so expect noise, most in the 2-thread rows" : ""}.`,
+  );
+  for (const f of facts.failures) notes.push(`Not measured: ${f}.`);
+  return notes;
+}
