@@ -32,7 +32,8 @@ export async function loadKernel(
   optIR: CellIR,
   source: SourceText,
   passes: readonly string[],
+  target: "wasm" | "js" = "wasm",
 ): Promise<KernelModule> {
-  const { code } = await generateModule(optIR, { source, passes, format: false });
+  const { code } = await generateModule(optIR, { source, passes, format: false, target });
   return importKernel(code);
 }

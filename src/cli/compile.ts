@@ -4,26 +4,30 @@ import { basename, dirname, extname, join } from "node:path";
 import { generateModule } from "../compiler/codegen/index.js";
 import { loadCell } from "./load-cell.js";
 import { PASSES_OPTION, passesFrom } from "./passes-option.js";
+import { TARGET_HELP, TARGET_OPTION, targetFrom } from "./target-option.js";
 import { ACT_OPTION, activationOverrides, UsageError, type Verb } from "./usage.js";
 
 export const compileVerb: Verb = {
   name: "compile",
   summary: "compile .cell files to standalone JS (or TS) kernel modules",
-  help: `usage: cellc compile CELL... [-o OUT | --out-dir DIR] [--ts] [--act SLOT=SPEC]... [--passes LIST]
+  help: `usage: cellc compile CELL... [-o OUT | --out-dir DIR] [--ts] [--target T]
+                      [--act SLOT=SPEC]... [--passes LIST]
 
 Writes a standalone ES module that imports nothing: it exports \`meta\` and
-\`create(weights, { batchFirst })\`, whose \`forward(input, initialStates)\` has the semantics of
-PyTorch's nn.LSTM for whole stacks (layers and directions are read from the weight names).
+\`create(weights, { batchFirst, threads })\`, whose \`forward(input, initialStates)\` has the
+semantics of PyTorch's nn.LSTM for whole stacks (layers and directions come from the weight names).
 
   -o OUT            write one module to OUT (and its declarations to OUT's .d.ts)
   --out-dir DIR     write DIR/<cell>.js and DIR/<cell>.d.ts for each CELL
                     (without -o or --out-dir, one module is printed to standard output)
   --ts              write a TypeScript module instead (.ts, no .d.ts needed)
+${TARGET_HELP}
   --act SLOT=SPEC   bind an activation slot, e.g. --act 'gate=hard_sigmoid(0.25, 0.5)'
   --passes LIST     optimization passes, comma-separated, or none (default: all)`,
   options: {
     ...ACT_OPTION,
     ...PASSES_OPTION,
+    ...TARGET_OPTION,
     out: { type: "string", short: "o" },
     "out-dir": { type: "string" },
     ts: { type: "boolean" },
@@ -38,6 +42,7 @@ PyTorch's nn.LSTM for whole stacks (layers and directions are read from the weig
       throw new UsageError("several CELL files need --out-dir DIR");
     const typed = values["ts"] === true;
     const passes = passesFrom(values["passes"]);
+    const target = targetFrom(values["target"]);
     const activations = activationOverrides(values);
     let failed = 0;
     for (const file of files) {
@@ -51,20 +56,21 @@ PyTorch's nn.LSTM for whole stacks (layers and directions are read from the weig
         source: result.source,
         typed,
         passes: passNames,
+        target,
       });
-      const target =
+      const path =
         outDir !== undefined
           ? join(outDir, `${basename(file, extname(file))}.${typed ? "ts" : "js"}`)
           : out;
-      if (target === undefined) {
+      if (path === undefined) {
         process.stdout.write(module.code);
         continue;
       }
-      mkdirSync(dirname(target) || ".", { recursive: true });
-      writeFileSync(target, module.code);
-      const written = [target];
+      mkdirSync(dirname(path) || ".", { recursive: true });
+      writeFileSync(path, module.code);
+      const written = [path];
       if (!typed) {
-        const dts = target.replace(/(\.m?js)?$/, ".d.ts");
+        const dts = path.replace(/(\.m?js)?$/, ".d.ts");
         writeFileSync(dts, module.dts);
         written.push(dts);
       }

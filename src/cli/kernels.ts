@@ -7,6 +7,7 @@ import { PIPELINE } from "../compiler/passes/index.js";
 import type { SourceText } from "../diagnostics.js";
 import { type KernelModule, loadKernel } from "../kernel.js";
 import { FileError, loadCell } from "./load-cell.js";
+import type { Target } from "./target-option.js";
 
 export interface CompiledCell {
   /** The IR as lowered: what the float64 interpreter runs (it must not depend on passes). */
@@ -30,8 +31,9 @@ const cache = new Map<string, Promise<CompiledCell | null>>();
 export function compileCell(
   path: string,
   activations: Readonly<Record<string, string>>,
+  target: Target = "wasm",
 ): Promise<CompiledCell | null> {
-  const key = JSON.stringify([path, Object.entries(activations).sort()]);
+  const key = JSON.stringify([path, Object.entries(activations).sort(), target]);
   let compiled = cache.get(key);
   if (!compiled) {
     compiled = (async () => {
@@ -41,6 +43,7 @@ export function compileCell(
         result.optIR,
         result.source,
         PIPELINE.map((p) => p.name),
+        target,
       );
       return { ir: result.ir, kernel, source: result.source };
     })();

@@ -7,7 +7,15 @@ import { readNpy, writeNpy } from "../runtime/npy.js";
 import { readSafetensors } from "../runtime/safetensors.js";
 import type { StackResult } from "../runtime/stack.js";
 import { formatShape, type FloatArray, type Tensor } from "../runtime/tensor.js";
+import type { Model } from "../kernel.js";
 import { compileCell } from "./kernels.js";
+import {
+  TARGET_HELP,
+  TARGET_OPTION,
+  THREADS_OPTION,
+  targetFrom,
+  threadsFrom,
+} from "./target-option.js";
 import { ACT_OPTION, activationOverrides, UsageError, type Verb } from "./usage.js";
 
 function stateFiles(values: Readonly<Record<string, unknown>>): Record<string, string> {
@@ -34,11 +42,24 @@ const asFloat32 = (t: Tensor<FloatArray>): Tensor<Float32Array> =>
     ? (t as Tensor<Float32Array>)
     : { data: Float32Array.from(t.data), shape: t.shape };
 
+function runKernel(
+  model: Model,
+  input: Tensor,
+  states: Readonly<Record<string, Tensor>>,
+): StackResult<FloatArray> {
+  try {
+    return model.forward(input, states);
+  } finally {
+    model.close();
+  }
+}
+
 export const runVerb: Verb = {
   name: "run",
   summary: "run a cell over a sequence and write the output and final states as .npy",
   help: `usage: cellc run CELL --weights W.safetensors --input X.npy --out DIR
-                 [--state NAME=FILE.npy]... [--batch-first] [--act SLOT=SPEC]... [--reference]
+                 [--state NAME=FILE.npy]... [--batch-first] [--act SLOT=SPEC]...
+                 [--target T] [--threads N] [--reference]
 
 Runs the compiled kernel (float32) with PyTorch's semantics and writes DIR/output.npy and
 DIR/<state>_n.npy for every state (h_n.npy, c_n.npy), as float32.
@@ -46,10 +67,14 @@ DIR/<state>_n.npy for every state (h_n.npy, c_n.npy), as float32.
   --weights FILE    a PyTorch state_dict saved as .safetensors (weight_ih_l0, ...)
   --input FILE      (T, B, I), or (B, T, I) with --batch-first, as .npy (<f4 or <f8)
   --state NAME=FILE an initial state, (layers*directions, B, size); absent states are zeros
+${TARGET_HELP}
+  --threads N       split the batch over N threads (results are the same as with one)
   --reference       use the float64 reference interpreter instead of the compiled kernel
   --act SLOT=SPEC   bind an activation slot, e.g. --act 'gate=hard_sigmoid(0.25, 0.5)'`,
   options: {
     ...ACT_OPTION,
+    ...TARGET_OPTION,
+    ...THREADS_OPTION,
     weights: { type: "string" },
     input: { type: "string" },
     out: { type: "string" },
@@ -64,7 +89,9 @@ DIR/<state>_n.npy for every state (h_n.npy, c_n.npy), as float32.
       required(values, n),
     );
     const statePaths = stateFiles(values);
-    const compiled = await compileCell(files[0]!, activationOverrides(values));
+    const threads = threadsFrom(values["threads"]);
+    const target = targetFrom(values["target"]);
+    const compiled = await compileCell(files[0]!, activationOverrides(values), target);
     if (!compiled) return 1;
     const known = compiled.ir.states.map((s) => s.name);
     for (const [name, path] of Object.entries(statePaths)) {
@@ -83,7 +110,7 @@ DIR/<state>_n.npy for every state (h_n.npy, c_n.npy), as float32.
     };
     const result: StackResult<FloatArray> = values["reference"]
       ? referenceForward(compiled.ir, weights, input, states, options)
-      : compiled.kernel.create(weights, options).forward(input, states);
+      : runKernel(compiled.kernel.create(weights, { ...options, threads }), input, states);
     mkdirSync(outDir!, { recursive: true });
     const written: string[] = [];
     const write = (name: string, t: Tensor<FloatArray>) => {

@@ -322,6 +322,36 @@ describe("cellc compile", () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it("writes a JavaScript-only module that matches the case when given --target js", async () => {
+    const js = join(dir, "target-js", "lstm.js");
+    const r = cellc(["compile", "cells/lstm.cell", "--target", "js", "-o", js]);
+    expect(r.code, r.stderr).toBe(0);
+    const code = readFileSync(js, "utf8");
+    expect(lines(code)).toContain("// Kernel: JavaScript (--target js).");
+    expect(code).not.toContain("WebAssembly");
+    expectMatchesCase(await importFile(js), "lstm_seed002");
+  });
+
+  it("says in the header that the default module carries WebAssembly SIMD kernels", () => {
+    const r = cellc(["compile", "cells/gru.cell"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(lines(r.stdout)).toContain(
+      "// Kernel: WebAssembly SIMD; the JavaScript kernel where the platform has no WebAssembly SIMD.",
+    );
+  });
+
+  it.each([
+    [["compile", "cells/lstm.cell", "--target", "gpu"], "--target expects wasm or js; got 'gpu'"],
+    [
+      ["run", "cells/lstm.cell", "--threads", "0", "--weights", "w", "--input", "x", "--out", "o"],
+      "--threads expects a positive whole number; got '0'",
+    ],
+  ])("prints a one-line usage error and exits 2 for %j", (args, message) => {
+    const r = cellc(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`cellc: ${message}\n`);
+  });
+
   it("asks for --out-dir, exits 2 and writes nothing when given several cells and -o", () => {
     const out = join(dir, "several-o");
     const r = cellc(["compile", "cells/lstm.cell", "cells/gru.cell", "-o", join(out, "x.js")]);

@@ -62,6 +62,7 @@ function npyDescr(path: string): string | undefined {
 const MODES = [
   { label: "compiled kernel", flags: [] },
   { label: "reference interpreter", flags: ["--reference"] },
+  { label: "JavaScript kernel, 2 threads", flags: ["--target", "js", "--threads", "2"] },
 ] as const;
 
 const LECTURE_OUTPUT = [0, 0, 0, 0, 0, 7, 0, 0, 6];

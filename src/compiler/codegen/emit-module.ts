@@ -87,7 +87,8 @@ export function emitModule(ir: CellIR, options: ModuleOptions): string {
     typed: options.typed,
     source: options.source,
   };
-  const wasm = options.target === "wasm" && simdCapable(sched);
+  const missing = options.target === "wasm" ? opsWithoutSimd(sched) : [];
+  const wasm = options.target === "wasm" && missing.length === 0;
 
   const layers = new CodeWriter();
   emitLayer(ctx, layers, wasm ? "createLayerJs" : "createLayer");
@@ -101,6 +102,7 @@ export function emitModule(ir: CellIR, options: ModuleOptions): string {
 
   const w = new CodeWriter();
   w.lines(moduleHeader(ir, options));
+  w.line(`// Kernel: ${kernelDescription(options.target, missing)}`);
   w.line();
   w.line(
     `export const meta${options.typed ? ": CellMeta" : ""} = ${JSON.stringify(cellMeta(ir))};`,
@@ -119,11 +121,19 @@ export function emitModule(ir: CellIR, options: ModuleOptions): string {
   return w.toString();
 }
 
-/** Whether every element-wise op of the cell has SIMD code (otherwise the JS kernel runs). */
-function simdCapable(sched: ReturnType<typeof schedule>): boolean {
-  return [...sched.sequence, ...sched.step].every(
-    (k) => k.kind !== "loop" || k.nodes.every(hasSimdOp),
-  );
+/** The element-wise ops of the cell that have no SIMD code (any one means the JS kernel runs). */
+function opsWithoutSimd(sched: ReturnType<typeof schedule>): string[] {
+  const ops = new Set<string>();
+  for (const k of [...sched.sequence, ...sched.step]) {
+    if (k.kind === "loop") for (const n of k.nodes) if (!hasSimdOp(n)) ops.add(n.op);
+  }
+  return [...ops].sort();
+}
+
+function kernelDescription(target: "js" | "wasm", missing: readonly string[]): string {
+  if (target === "js") return "JavaScript (--target js).";
+  if (missing.length > 0) return `JavaScript: no WebAssembly SIMD code for ${missing.join(", ")}.`;
+  return "WebAssembly SIMD; the JavaScript kernel where the platform has no WebAssembly SIMD.";
 }
 
 function emitWasmModule(w: CodeWriter, kernels: WasmKernels, typed: boolean): void {

@@ -2,6 +2,7 @@
 // Slots: gate = sigmoid, cand = tanh
 // Passes: fold-constants, simplify, group-terms, merge-matvec, fuse-bias, cse, dce, hoist
 // Use: create(weights, { batchFirst }).forward(input, initialStates), as PyTorch's nn.LSTM.
+// Kernel: WebAssembly SIMD; the JavaScript kernel where the platform has no WebAssembly SIMD.
 
 export const meta = {
   name: "gru",

@@ -1,0 +1,25 @@
+// `--target wasm|js` (which kernel a module carries) and `--threads N` (how `run` splits a batch).
+import { UsageError } from "./usage.js";
+
+export type Target = "wasm" | "js";
+
+export const TARGET_OPTION = { target: { type: "string" } } as const;
+
+export const TARGET_HELP = `  --target T        wasm (default): WebAssembly SIMD kernels, with the JavaScript kernel as
+                    the fallback where SIMD is missing; js: JavaScript only`;
+
+export function targetFrom(value: unknown): Target {
+  if (value === undefined) return "wasm";
+  if (value === "wasm" || value === "js") return value;
+  throw new UsageError(`--target expects wasm or js; got '${String(value)}'`);
+}
+
+export const THREADS_OPTION = { threads: { type: "string" } } as const;
+
+export function threadsFrom(value: unknown): number {
+  if (value === undefined) return 1;
+  const n = Number(value);
+  if (!/^\d+$/.test(String(value)) || n < 1)
+    throw new UsageError(`--threads expects a positive whole number; got '${String(value)}'`);
+  return n;
+}
