@@ -1,7 +1,9 @@
 // The JavaScript matrix-product helper that every generated GEMM kernel calls, as JS and as TS.
 // Written once by hand (not generated per cell) so it can be read, tested and tuned in one place.
 // Register blocking: two sample rows and four outputs at a time, so each weight read serves two
-// samples and each x read serves four sums; sums are in float64 and stored to float32.
+// samples and each x read serves four sums; a single row (a batch of one) takes eight outputs at a
+// time, whose eight independent sums hide the latency of the adds. Each sum runs over j in order,
+// in float64, and is stored to float32, so a row's result does not depend on the blocking.
 
 const BODY = `  let r = 0;
   for (; r + 1 < rows; r += 2) {
@@ -45,17 +47,18 @@ const BODY = `  let r = 0;
     const o0 = outOff + r * outStride;
     const b0 = biasOff + r * biasStride;
     let i = 0;
-    for (; i + 3 < m; i += 4) {
+    for (; i + 7 < m; i += 8) {
       const w0 = i * k;
-      const w1 = w0 + k;
-      const w2 = w1 + k;
-      const w3 = w2 + k;
+      const w1 = w0 + k, w2 = w1 + k, w3 = w2 + k, w4 = w3 + k, w5 = w4 + k, w6 = w5 + k, w7 = w6 + k;
       let a0 = bias[b0 + i], a1 = bias[b0 + i + 1], a2 = bias[b0 + i + 2], a3 = bias[b0 + i + 3];
+      let a4 = bias[b0 + i + 4], a5 = bias[b0 + i + 5], a6 = bias[b0 + i + 6], a7 = bias[b0 + i + 7];
       for (let j = 0; j < k; j++) {
         const u = x[x0 + j];
         a0 += w[w0 + j] * u; a1 += w[w1 + j] * u; a2 += w[w2 + j] * u; a3 += w[w3 + j] * u;
+        a4 += w[w4 + j] * u; a5 += w[w5 + j] * u; a6 += w[w6 + j] * u; a7 += w[w7 + j] * u;
       }
       out[o0 + i] = a0; out[o0 + i + 1] = a1; out[o0 + i + 2] = a2; out[o0 + i + 3] = a3;
+      out[o0 + i + 4] = a4; out[o0 + i + 5] = a5; out[o0 + i + 6] = a6; out[o0 + i + 7] = a7;
     }
     for (; i < m; i++) {
       const wi = i * k;

@@ -118,26 +118,42 @@ function gemm(rows, m, k, w, x, xOff, xStride, out, outOff, outStride, bias, bia
     const o0 = outOff + r * outStride;
     const b0 = biasOff + r * biasStride;
     let i = 0;
-    for (; i + 3 < m; i += 4) {
+    for (; i + 7 < m; i += 8) {
       const w0 = i * k;
-      const w1 = w0 + k;
-      const w2 = w1 + k;
-      const w3 = w2 + k;
+      const w1 = w0 + k,
+        w2 = w1 + k,
+        w3 = w2 + k,
+        w4 = w3 + k,
+        w5 = w4 + k,
+        w6 = w5 + k,
+        w7 = w6 + k;
       let a0 = bias[b0 + i],
         a1 = bias[b0 + i + 1],
         a2 = bias[b0 + i + 2],
         a3 = bias[b0 + i + 3];
+      let a4 = bias[b0 + i + 4],
+        a5 = bias[b0 + i + 5],
+        a6 = bias[b0 + i + 6],
+        a7 = bias[b0 + i + 7];
       for (let j = 0; j < k; j++) {
         const u = x[x0 + j];
         a0 += w[w0 + j] * u;
         a1 += w[w1 + j] * u;
         a2 += w[w2 + j] * u;
         a3 += w[w3 + j] * u;
+        a4 += w[w4 + j] * u;
+        a5 += w[w5 + j] * u;
+        a6 += w[w6 + j] * u;
+        a7 += w[w7 + j] * u;
       }
       out[o0 + i] = a0;
       out[o0 + i + 1] = a1;
       out[o0 + i + 2] = a2;
       out[o0 + i + 3] = a3;
+      out[o0 + i + 4] = a4;
+      out[o0 + i + 5] = a5;
+      out[o0 + i + 6] = a6;
+      out[o0 + i + 7] = a7;
     }
     for (; i < m; i++) {
       const wi = i * k;
@@ -600,7 +616,9 @@ function solveSize(a, actual, known) {
   if (rest === null) return null;
   const value = (actual - rest) / term.coeff;
   if (!Number.isInteger(value) || value < 0) return "unsolvable";
-  return { name: term.name, value: value + 0 }; // + 0 turns -0 into 0
+  // `| 0` turns -0 into 0 and, above all, makes the size a small integer for V8: a size computed
+  // by division is a boxed double, and kernels indexing with it deoptimize and run ~2x slower.
+  return { name: term.name, value: value <= 0x7fffffff ? value | 0 : value };
 }
 /** The name a parameter of layer k, direction d is stored under. */
 function tensorName(stack, param, k, d) {
