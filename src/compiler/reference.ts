@@ -16,8 +16,7 @@ export function referenceForward(
   options: StackOptions = {},
 ): StackResult<Float64Array> {
   const meta = cellMeta(ir);
-  const alloc = (n: number) => new Float64Array(n);
-  return runStack(meta, weights, input, initial, options, alloc, (sizes, layerWeights) => {
+  return runStack(meta, weights, input, initial, options, Float64Array, (sizes, layerWeights) => {
     const params = new Map(
       ir.params.map((p) => {
         const given = layerWeights.get(p.name);

@@ -43,6 +43,9 @@ export interface StackResult<A extends FloatArray> {
   readonly states: Record<string, Tensor<A>>;
 }
 
+/** Float32Array or Float64Array: what a stack allocates and computes in. */
+export type FloatArrayType<A extends FloatArray> = new (length: number) => A;
+
 export type MakeKernel = (sizes: Sizes, layerWeights: ReadonlyMap<string, Tensor>) => LayerKernel;
 
 /** A stack ready to run: weights checked, sizes bound, kernels built (once per input size). */
@@ -76,7 +79,7 @@ export function createStack<A extends FloatArray>(
   meta: CellMeta,
   weights: ReadonlyMap<string, Tensor>,
   options: StackOptions,
-  alloc: (n: number) => A,
+  arrayType: FloatArrayType<A>,
   makeKernel: MakeKernel,
 ): Stack<A> {
   const weightSource = options.sources?.weights ?? "weights";
@@ -138,54 +141,69 @@ export function createStack<A extends FloatArray>(
     forward(input, initial = {}) {
       const { T, B, I } = sequenceDims(input, batchFirst, inputSource);
       const { layers } = prepare(I);
-      const L = layers.length;
       const D = layers[0]!.length;
-      let xs: FloatArray = toSeqFirst(input.data, T, B, I, batchFirst, alloc);
+      const count = layers.length * D;
+      const stateSizes = layers[0]![0]!.stateSizes;
+      const F = D * layers[layers.length - 1]![0]!.outSize;
+      // One allocation for everything returned (a typed array's own buffer costs far more than a
+      // view, which matters for short sequences): the output, then per state its (L*D, B, size)
+      // tensor, on whose views every (layer, direction) reads initial and writes final values.
+      const block = new arrayType(T * B * F + count * B * stateSizes.reduce((a, b) => a + b, 0));
+      const output = block.subarray(0, T * B * F) as A;
+      let at = T * B * F;
+      const states = meta.states.map((s, i) => {
+        const size = stateSizes[i]!;
+        const data = block.subarray(at, (at += count * B * size)) as A;
+        const given = initial[s.name];
+        if (given) {
+          checkInitialState(given, s.name, count, B, size, options);
+          data.set(given.data);
+        }
+        return data;
+      });
+      const views = (j: number): FloatArray[] =>
+        states.map((data, i) => {
+          if (count === 1) return data;
+          const part = B * stateSizes[i]!;
+          return data.subarray(j * part, (j + 1) * part);
+        });
+      // Kernels never write their input: seq-first input of the right type is read where it is.
+      let xs: FloatArray = batchFirst
+        ? transpose(input.data, B, T, I, new arrayType(T * B * I))
+        : input.data instanceof arrayType
+          ? input.data
+          : copyInto(new arrayType(T * B * I), input.data);
       let inSize = I;
-      const finals = meta.states.map(() => [] as A[]);
-      layers.forEach((directions, k) => {
+      for (let k = 0; k < layers.length; k++) {
+        const directions = layers[k]!;
         const outSize = directions[0]!.outSize;
-        const ys = alloc(T * B * D * outSize);
-        directions.forEach(({ kernel, stateSizes }, d) => {
-          const states = meta.states.map((s, i) =>
-            initialState(
-              initial[s.name],
-              s.name,
-              k * D + d,
-              L * D,
-              B,
-              stateSizes[i]!,
-              options,
-              alloc,
-            ),
-          );
-          const outStride = D * outSize;
-          kernel({
+        const last = k === layers.length - 1;
+        const ys = last && !batchFirst ? output : new arrayType(T * B * D * outSize);
+        for (let d = 0; d < D; d++) {
+          directions[d]!.kernel({
             xs,
             inSize,
-            states,
+            states: views(k * D + d),
             ys,
-            outStride,
+            outStride: D * outSize,
             outOffset: d * outSize,
             steps: T,
             batch: B,
             reverse: d === 1,
           });
-          states.forEach((st, i) => finals[i]!.push(st));
-        });
+        }
         xs = ys;
         inSize = D * outSize;
-      });
-      const shape = batchFirst ? [B, T, inSize] : [T, B, inSize];
-      const output = { data: fromSeqFirst(xs, T, B, inSize, batchFirst, alloc), shape };
-      const states: Record<string, Tensor<A>> = {};
+      }
+      if (batchFirst) transpose(xs, T, B, F, output);
+      const finals: Record<string, Tensor<A>> = {};
       meta.states.forEach((s, i) => {
-        const size = layers[0]![0]!.stateSizes[i]!;
-        const data = alloc(L * D * B * size);
-        finals[i]!.forEach((part, j) => data.set(part, j * B * size));
-        states[s.name] = { data, shape: [L * D, B, size] };
+        finals[s.name] = { data: states[i]!, shape: [count, B, stateSizes[i]!] };
       });
-      return { output, states };
+      return {
+        output: { data: output, shape: batchFirst ? [B, T, F] : [T, B, F] },
+        states: finals,
+      };
     },
   };
 }
@@ -197,10 +215,10 @@ export function runStack<A extends FloatArray>(
   input: Tensor,
   initial: Readonly<Record<string, Tensor>>,
   options: StackOptions,
-  alloc: (n: number) => A,
+  arrayType: FloatArrayType<A>,
   makeKernel: MakeKernel,
 ): StackResult<A> {
-  return createStack(meta, weights, options, alloc, makeKernel).forward(input, initial);
+  return createStack(meta, weights, options, arrayType, makeKernel).forward(input, initial);
 }
 
 /** Stacked final states are (L*D, B, size): every layer must agree on each state's size. */
@@ -264,23 +282,6 @@ function checkInputSize(
   throw new DataError(source, null, detail);
 }
 
-function initialState<A extends FloatArray>(
-  t: Tensor | undefined,
-  name: string,
-  index: number,
-  count: number,
-  B: number,
-  size: number,
-  options: StackOptions,
-  alloc: (n: number) => A,
-): A {
-  const out = alloc(B * size);
-  if (!t) return out;
-  checkInitialState(t, name, count, B, size, options);
-  out.set(t.data.subarray(index * B * size, (index + 1) * B * size));
-  return out;
-}
-
 /** An initial state must be (layers * directions, batch, size). */
 export function checkInitialState(
   t: Tensor,
@@ -297,40 +298,21 @@ export function checkInitialState(
   throw new DataError(source, name, detail);
 }
 
-function toSeqFirst<A extends FloatArray>(
+/** (a, b, F) -> (b, a, F): batch-first to seq-first and back. */
+function transpose<A extends FloatArray>(
   data: FloatArray,
-  T: number,
-  B: number,
+  a: number,
+  b: number,
   F: number,
-  batchFirst: boolean,
-  alloc: (n: number) => A,
+  out: A,
 ): A {
-  const out = alloc(T * B * F);
-  if (!batchFirst) {
-    out.set(data);
-    return out;
-  }
-  for (let b = 0; b < B; b++)
-    for (let t = 0; t < T; t++)
-      out.set(data.subarray((b * T + t) * F, (b * T + t + 1) * F), (t * B + b) * F);
+  for (let i = 0; i < a; i++)
+    for (let j = 0; j < b; j++)
+      out.set(data.subarray((i * b + j) * F, (i * b + j + 1) * F), (j * a + i) * F);
   return out;
 }
 
-function fromSeqFirst<A extends FloatArray>(
-  data: FloatArray,
-  T: number,
-  B: number,
-  F: number,
-  batchFirst: boolean,
-  alloc: (n: number) => A,
-): A {
-  const out = alloc(T * B * F);
-  if (!batchFirst) {
-    out.set(data);
-    return out;
-  }
-  for (let t = 0; t < T; t++)
-    for (let b = 0; b < B; b++)
-      out.set(data.subarray((t * B + b) * F, (t * B + b + 1) * F), (b * T + t) * F);
+function copyInto<A extends FloatArray>(out: A, data: FloatArray): A {
+  out.set(data);
   return out;
 }

@@ -184,10 +184,7 @@ function emitCreate(w: CodeWriter, typed: boolean): void {
     typed
       ? `function makeStack(tensors: ReadonlyMap<string, Tensor<Float32Array>>, options: StackOptions): ${F32}`
       : "function makeStack(tensors, options)",
-    () =>
-      w.line(
-        "return createStack(meta, tensors, options, (n) => new Float32Array(n), createLayer);",
-      ),
+    () => w.line("return createStack(meta, tensors, options, Float32Array, createLayer);"),
   );
   w.line();
   const signature = typed

@@ -752,7 +752,7 @@ function checkShape(p, t, sizes, naming) {
     );
   }
 }
-function createStack(meta, weights, options, alloc, makeKernel) {
+function createStack(meta, weights, options, arrayType, makeKernel) {
   const weightSource = options.sources?.weights ?? "weights";
   const inputSource = options.sources?.input ?? "input";
   const batchFirst = options.batchFirst ?? false;
@@ -809,54 +809,69 @@ function createStack(meta, weights, options, alloc, makeKernel) {
     forward(input, initial = {}) {
       const { T, B, I } = sequenceDims(input, batchFirst, inputSource);
       const { layers } = prepare(I);
-      const L = layers.length;
       const D = layers[0].length;
-      let xs = toSeqFirst(input.data, T, B, I, batchFirst, alloc);
+      const count = layers.length * D;
+      const stateSizes = layers[0][0].stateSizes;
+      const F = D * layers[layers.length - 1][0].outSize;
+      // One allocation for everything returned (a typed array's own buffer costs far more than a
+      // view, which matters for short sequences): the output, then per state its (L*D, B, size)
+      // tensor, on whose views every (layer, direction) reads initial and writes final values.
+      const block = new arrayType(T * B * F + count * B * stateSizes.reduce((a, b) => a + b, 0));
+      const output = block.subarray(0, T * B * F);
+      let at = T * B * F;
+      const states = meta.states.map((s, i) => {
+        const size = stateSizes[i];
+        const data = block.subarray(at, (at += count * B * size));
+        const given = initial[s.name];
+        if (given) {
+          checkInitialState(given, s.name, count, B, size, options);
+          data.set(given.data);
+        }
+        return data;
+      });
+      const views = (j) =>
+        states.map((data, i) => {
+          if (count === 1) return data;
+          const part = B * stateSizes[i];
+          return data.subarray(j * part, (j + 1) * part);
+        });
+      // Kernels never write their input: seq-first input of the right type is read where it is.
+      let xs = batchFirst
+        ? transpose(input.data, B, T, I, new arrayType(T * B * I))
+        : input.data instanceof arrayType
+          ? input.data
+          : copyInto(new arrayType(T * B * I), input.data);
       let inSize = I;
-      const finals = meta.states.map(() => []);
-      layers.forEach((directions, k) => {
+      for (let k = 0; k < layers.length; k++) {
+        const directions = layers[k];
         const outSize = directions[0].outSize;
-        const ys = alloc(T * B * D * outSize);
-        directions.forEach(({ kernel, stateSizes }, d) => {
-          const states = meta.states.map((s, i) =>
-            initialState(
-              initial[s.name],
-              s.name,
-              k * D + d,
-              L * D,
-              B,
-              stateSizes[i],
-              options,
-              alloc,
-            ),
-          );
-          const outStride = D * outSize;
-          kernel({
+        const last = k === layers.length - 1;
+        const ys = last && !batchFirst ? output : new arrayType(T * B * D * outSize);
+        for (let d = 0; d < D; d++) {
+          directions[d].kernel({
             xs,
             inSize,
-            states,
+            states: views(k * D + d),
             ys,
-            outStride,
+            outStride: D * outSize,
             outOffset: d * outSize,
             steps: T,
             batch: B,
             reverse: d === 1,
           });
-          states.forEach((st, i) => finals[i].push(st));
-        });
+        }
         xs = ys;
         inSize = D * outSize;
-      });
-      const shape = batchFirst ? [B, T, inSize] : [T, B, inSize];
-      const output = { data: fromSeqFirst(xs, T, B, inSize, batchFirst, alloc), shape };
-      const states = {};
+      }
+      if (batchFirst) transpose(xs, T, B, F, output);
+      const finals = {};
       meta.states.forEach((s, i) => {
-        const size = layers[0][0].stateSizes[i];
-        const data = alloc(L * D * B * size);
-        finals[i].forEach((part, j) => data.set(part, j * B * size));
-        states[s.name] = { data, shape: [L * D, B, size] };
+        finals[s.name] = { data: states[i], shape: [count, B, stateSizes[i]] };
       });
-      return { output, states };
+      return {
+        output: { data: output, shape: batchFirst ? [B, T, F] : [T, B, F] },
+        states: finals,
+      };
     },
   };
 }
@@ -900,13 +915,6 @@ function checkInputSize(meta, sizes, inSize, layer, source, tensorName) {
       : `layer ${layer} expects ${want} input features, but layer ${layer - 1} produces ${inSize}`;
   throw new DataError(source, null, detail);
 }
-function initialState(t, name, index, count, B, size, options, alloc) {
-  const out = alloc(B * size);
-  if (!t) return out;
-  checkInitialState(t, name, count, B, size, options);
-  out.set(t.data.subarray(index * B * size, (index + 1) * B * size));
-  return out;
-}
 /** An initial state must be (layers * directions, batch, size). */
 function checkInitialState(t, name, count, B, size, options) {
   const want = [count, B, size];
@@ -915,26 +923,15 @@ function checkInitialState(t, name, count, B, size, options) {
   const detail = `expected shape (layers*directions, batch, size) = ${formatShape(want)}, found ${formatShape(t.shape)}`;
   throw new DataError(source, name, detail);
 }
-function toSeqFirst(data, T, B, F, batchFirst, alloc) {
-  const out = alloc(T * B * F);
-  if (!batchFirst) {
-    out.set(data);
-    return out;
-  }
-  for (let b = 0; b < B; b++)
-    for (let t = 0; t < T; t++)
-      out.set(data.subarray((b * T + t) * F, (b * T + t + 1) * F), (t * B + b) * F);
+/** (a, b, F) -> (b, a, F): batch-first to seq-first and back. */
+function transpose(data, a, b, F, out) {
+  for (let i = 0; i < a; i++)
+    for (let j = 0; j < b; j++)
+      out.set(data.subarray((i * b + j) * F, (i * b + j + 1) * F), (j * a + i) * F);
   return out;
 }
-function fromSeqFirst(data, T, B, F, batchFirst, alloc) {
-  const out = alloc(T * B * F);
-  if (!batchFirst) {
-    out.set(data);
-    return out;
-  }
-  for (let t = 0; t < T; t++)
-    for (let b = 0; b < B; b++)
-      out.set(data.subarray((t * B + b) * F, (t * B + b + 1) * F), (b * T + t) * F);
+function copyInto(out, data) {
+  out.set(data);
   return out;
 }
 /** Node's worker_threads, or null where there is none (browsers, other runtimes). */
@@ -1281,7 +1278,7 @@ function gather(meta, copier, layouts, rows, firstRow, T, B, shape, batchFirst) 
 
 // A stack of this cell's layers; the worker threads of `threads` build their own.
 function makeStack(tensors, options) {
-  return createStack(meta, tensors, options, (n) => new Float32Array(n), createLayer);
+  return createStack(meta, tensors, options, Float32Array, createLayer);
 }
 
 /** Binds the cell to PyTorch-named weights (`weight_ih_l0`, ...); throws a DataError on bad ones. */
