@@ -23,5 +23,9 @@ describe("golden files", () => {
     // Formatted as prettier would format it (the runtime part is formatted ahead of time).
     expect(await format(module.code, { ...PRETTIER, parser: "babel" })).toBe(module.code);
     await expect(module.dts).toMatchFileSnapshot(`__golden__/${name}.d.ts`);
+    // The declarations and the helpers are written formatted rather than formatted each time.
+    expect(await format(module.dts, { ...PRETTIER, parser: "typescript" })).toBe(module.dts);
+    const typed = await generateModule(optIR, { source, passes, typed: true });
+    expect(await format(typed.code, { ...PRETTIER, parser: "typescript" })).toBe(typed.code);
   });
 });

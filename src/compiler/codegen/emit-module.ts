@@ -27,15 +27,29 @@ import { schedule } from "./schedule.js";
 import { CodeWriter } from "./writer.js";
 
 /**
- * Where the (already formatted) runtime parts go: formatting them again with every module is
- * slow. `spliceRuntime` puts them in after the module's own code is formatted.
+ * Where the parts that are the same in every module go: the runtime and the helpers, formatted
+ * ahead of time (formatting them again with every module is most of the time it takes). They
+ * are put in after the module's own code is formatted.
  */
-const PLACEHOLDERS = { core: "// @cellc-runtime", wasm: "// @cellc-wasm-runtime" } as const;
+const PLACEHOLDERS = {
+  core: "// @cellc-runtime",
+  wasm: "// @cellc-wasm-runtime",
+  helpers: "// @cellc-helpers",
+} as const;
 
-export function spliceRuntime(code: string, typed: boolean): string {
+/** A module's code with placeholders, and what replaces them. */
+export interface EmittedModule {
+  readonly code: string;
+  readonly helpers: string;
+}
+
+export function spliceFixedParts(module: EmittedModule, code: string, typed: boolean): string {
   const core = (typed ? RUNTIME_TS : RUNTIME_JS).trimEnd();
   const wasm = (typed ? WASM_RUNTIME_TS : WASM_RUNTIME_JS).trimEnd();
-  return code.replace(PLACEHOLDERS.core, () => core).replace(PLACEHOLDERS.wasm, () => wasm);
+  return code
+    .replace(PLACEHOLDERS.core, () => core)
+    .replace(PLACEHOLDERS.wasm, () => wasm)
+    .replace(`${PLACEHOLDERS.helpers}\n`, () => module.helpers);
 }
 
 export interface ModuleOptions {
@@ -71,7 +85,7 @@ export function moduleHeader(ir: CellIR, options: ModuleOptions): string[] {
   ];
 }
 
-export function emitModule(ir: CellIR, options: ModuleOptions): string {
+export function emitModule(ir: CellIR, options: ModuleOptions): EmittedModule {
   const names = new NameManager();
   names.reserve(...INTERNAL, ...RUNTIME_NAMES, ...WASM_RUNTIME_NAMES);
   const helpers = new HelperManager();
@@ -109,7 +123,7 @@ export function emitModule(ir: CellIR, options: ModuleOptions): string {
   );
   w.line();
   if (options.typed) w.lines(modelTypes(ir).split("\n"));
-  helpers.emit(w, options.typed);
+  w.line(PLACEHOLDERS.helpers);
   if (wasm) emitWasmModule(w, kernels, options.typed);
   w.lines(layers.toString().split("\n"));
   w.comment(
@@ -118,7 +132,7 @@ export function emitModule(ir: CellIR, options: ModuleOptions): string {
   w.line(PLACEHOLDERS.core);
   w.line();
   emitCreate(w, options.typed);
-  return w.toString();
+  return { code: w.toString(), helpers: helpers.text(options.typed) };
 }
 
 /** The element-wise ops of the cell that have no SIMD code (any one means the JS kernel runs). */

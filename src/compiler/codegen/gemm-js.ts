@@ -19,21 +19,43 @@ const BODY = `  let r = 0;
       const w1 = w0 + k;
       const w2 = w1 + k;
       const w3 = w2 + k;
-      let a00 = bias[b0 + i], a01 = bias[b0 + i + 1], a02 = bias[b0 + i + 2], a03 = bias[b0 + i + 3];
-      let a10 = bias[b1 + i], a11 = bias[b1 + i + 1], a12 = bias[b1 + i + 2], a13 = bias[b1 + i + 3];
+      let a00 = bias[b0 + i],
+        a01 = bias[b0 + i + 1],
+        a02 = bias[b0 + i + 2],
+        a03 = bias[b0 + i + 3];
+      let a10 = bias[b1 + i],
+        a11 = bias[b1 + i + 1],
+        a12 = bias[b1 + i + 2],
+        a13 = bias[b1 + i + 3];
       for (let j = 0; j < k; j++) {
         const u = x[x0 + j];
         const v = x[x1 + j];
-        const c0 = w[w0 + j], c1 = w[w1 + j], c2 = w[w2 + j], c3 = w[w3 + j];
-        a00 += c0 * u; a01 += c1 * u; a02 += c2 * u; a03 += c3 * u;
-        a10 += c0 * v; a11 += c1 * v; a12 += c2 * v; a13 += c3 * v;
+        const c0 = w[w0 + j],
+          c1 = w[w1 + j],
+          c2 = w[w2 + j],
+          c3 = w[w3 + j];
+        a00 += c0 * u;
+        a01 += c1 * u;
+        a02 += c2 * u;
+        a03 += c3 * u;
+        a10 += c0 * v;
+        a11 += c1 * v;
+        a12 += c2 * v;
+        a13 += c3 * v;
       }
-      out[o0 + i] = a00; out[o0 + i + 1] = a01; out[o0 + i + 2] = a02; out[o0 + i + 3] = a03;
-      out[o1 + i] = a10; out[o1 + i + 1] = a11; out[o1 + i + 2] = a12; out[o1 + i + 3] = a13;
+      out[o0 + i] = a00;
+      out[o0 + i + 1] = a01;
+      out[o0 + i + 2] = a02;
+      out[o0 + i + 3] = a03;
+      out[o1 + i] = a10;
+      out[o1 + i + 1] = a11;
+      out[o1 + i + 2] = a12;
+      out[o1 + i + 3] = a13;
     }
     for (; i < m; i++) {
       const wi = i * k;
-      let a0 = bias[b0 + i], a1 = bias[b1 + i];
+      let a0 = bias[b0 + i],
+        a1 = bias[b1 + i];
       for (let j = 0; j < k; j++) {
         a0 += w[wi + j] * x[x0 + j];
         a1 += w[wi + j] * x[x1 + j];
@@ -49,16 +71,40 @@ const BODY = `  let r = 0;
     let i = 0;
     for (; i + 7 < m; i += 8) {
       const w0 = i * k;
-      const w1 = w0 + k, w2 = w1 + k, w3 = w2 + k, w4 = w3 + k, w5 = w4 + k, w6 = w5 + k, w7 = w6 + k;
-      let a0 = bias[b0 + i], a1 = bias[b0 + i + 1], a2 = bias[b0 + i + 2], a3 = bias[b0 + i + 3];
-      let a4 = bias[b0 + i + 4], a5 = bias[b0 + i + 5], a6 = bias[b0 + i + 6], a7 = bias[b0 + i + 7];
+      const w1 = w0 + k,
+        w2 = w1 + k,
+        w3 = w2 + k,
+        w4 = w3 + k,
+        w5 = w4 + k,
+        w6 = w5 + k,
+        w7 = w6 + k;
+      let a0 = bias[b0 + i],
+        a1 = bias[b0 + i + 1],
+        a2 = bias[b0 + i + 2],
+        a3 = bias[b0 + i + 3];
+      let a4 = bias[b0 + i + 4],
+        a5 = bias[b0 + i + 5],
+        a6 = bias[b0 + i + 6],
+        a7 = bias[b0 + i + 7];
       for (let j = 0; j < k; j++) {
         const u = x[x0 + j];
-        a0 += w[w0 + j] * u; a1 += w[w1 + j] * u; a2 += w[w2 + j] * u; a3 += w[w3 + j] * u;
-        a4 += w[w4 + j] * u; a5 += w[w5 + j] * u; a6 += w[w6 + j] * u; a7 += w[w7 + j] * u;
+        a0 += w[w0 + j] * u;
+        a1 += w[w1 + j] * u;
+        a2 += w[w2 + j] * u;
+        a3 += w[w3 + j] * u;
+        a4 += w[w4 + j] * u;
+        a5 += w[w5 + j] * u;
+        a6 += w[w6 + j] * u;
+        a7 += w[w7 + j] * u;
       }
-      out[o0 + i] = a0; out[o0 + i + 1] = a1; out[o0 + i + 2] = a2; out[o0 + i + 3] = a3;
-      out[o0 + i + 4] = a4; out[o0 + i + 5] = a5; out[o0 + i + 6] = a6; out[o0 + i + 7] = a7;
+      out[o0 + i] = a0;
+      out[o0 + i + 1] = a1;
+      out[o0 + i + 2] = a2;
+      out[o0 + i + 3] = a3;
+      out[o0 + i + 4] = a4;
+      out[o0 + i + 5] = a5;
+      out[o0 + i + 6] = a6;
+      out[o0 + i + 7] = a7;
     }
     for (; i < m; i++) {
       const wi = i * k;
@@ -82,9 +128,18 @@ ${BODY}`;
 // The TS form reads typed arrays with \`!\` (noUncheckedIndexedAccess) and types every parameter.
 export const GEMM_TS = `${DOC}
 function gemm(
-  rows: number, m: number, k: number, w: Float32Array,
-  x: FloatArray, xOff: number, xStride: number,
-  out: FloatArray, outOff: number, outStride: number,
-  bias: FloatArray, biasOff: number, biasStride: number,
+  rows: number,
+  m: number,
+  k: number,
+  w: Float32Array,
+  x: FloatArray,
+  xOff: number,
+  xStride: number,
+  out: FloatArray,
+  outOff: number,
+  outStride: number,
+  bias: FloatArray,
+  biasOff: number,
+  biasStride: number,
 ): void {
 ${BODY.replace(/(\b(?:w|x|bias)\[[^\]]+\])/g, "$1!")}`;

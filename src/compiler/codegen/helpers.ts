@@ -1,6 +1,7 @@
 // Functions the generated code calls, emitted once each and only when used [sucrase HelperManager].
+// Their text is written formatted (test/compiler/golden.test.ts checks it), so that generated
+// modules need not format them again.
 import { GEMM_JS, GEMM_TS } from "./gemm-js.js";
-import type { CodeWriter } from "./writer.js";
 
 interface Helper {
   readonly js: readonly string[];
@@ -41,11 +42,11 @@ export class HelperManager {
     return Object.keys(HELPERS);
   }
 
-  emit(w: CodeWriter, typed: boolean): void {
-    for (const name of Object.keys(HELPERS)) {
-      if (!this.used.has(name)) continue;
-      for (const line of typed ? HELPERS[name]!.ts : HELPERS[name]!.js) w.line(line);
-      w.line();
-    }
+  /** The used helpers, each followed by a blank line: formatted, as prettier leaves them. */
+  text(typed: boolean): string {
+    return Object.keys(HELPERS)
+      .filter((name) => this.used.has(name))
+      .map((name) => `${(typed ? HELPERS[name]!.ts : HELPERS[name]!.js).join("\n")}\n\n`)
+      .join("");
   }
 }

@@ -4,7 +4,7 @@ import type { SourceText } from "../../diagnostics.js";
 import { VERSION } from "../../version.js";
 import type { CellIR } from "../ir.js";
 import { emitDts } from "./emit-dts.js";
-import { emitModule, moduleHeader, spliceRuntime } from "./emit-module.js";
+import { emitModule, moduleHeader, spliceFixedParts } from "./emit-module.js";
 
 export interface GenerateOptions {
   readonly source: SourceText;
@@ -39,14 +39,13 @@ export async function generateModule(
     version: VERSION,
     target,
   };
-  const code = emitModule(ir, moduleOptions);
+  const module = emitModule(ir, moduleOptions);
   const dts = emitDts(ir, moduleHeader(ir, moduleOptions));
-  const withRuntime = (text: string) => spliceRuntime(text, typed);
-  if (options.format === false) return { code: withRuntime(code), dts };
-  return {
-    code: withRuntime(await formatted(code, typed ? "typescript" : "babel")),
-    dts: await formatted(dts, "typescript"),
-  };
+  const withFixedParts = (text: string) => spliceFixedParts(module, text, typed);
+  // The declarations are written formatted (test/compiler/golden.test.ts checks it).
+  if (options.format === false) return { code: withFixedParts(module.code), dts };
+  const code = await formatted(module.code, typed ? "typescript" : "babel");
+  return { code: withFixedParts(code), dts };
 }
 
 /** Formats generated code; a parse failure here is a compiler bug, reported briefly. */

@@ -3,6 +3,8 @@
 import type { CellIR } from "../ir.js";
 import { stringLiteral } from "./literals.js";
 
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
 /** Declarations the runtime bundle already has in a `--ts` module; a `.d.ts` must spell them out. */
 export const RUNTIME_TYPES = `export type FloatArray = Float32Array | Float64Array;
 
@@ -54,8 +56,11 @@ export interface StackOptions {
 
 /** The cell-specific part: the states by name, and the model. */
 export function modelTypes(ir: CellIR): string {
-  const keys = ir.states.map((s) => stringLiteral(s.name));
-  const stateUnion = keys.length > 0 ? keys.join(" | ") : "never";
+  const names = ir.states.map((s) => stringLiteral(s.name));
+  const stateUnion = names.length > 0 ? names.join(" | ") : "never";
+  // Property names quoted only where needed, as prettier writes them: all or none.
+  const plain = ir.states.every((s) => IDENTIFIER.test(s.name));
+  const keys = plain ? ir.states.map((s) => s.name) : names;
   return `/** Final states, (layers * directions, batch, size) each, as nn.LSTM returns (h_n, c_n). */
 export type States = {
 ${keys.map((k) => `  readonly ${k}: Tensor<Float32Array>;`).join("\n")}
