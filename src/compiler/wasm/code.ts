@@ -1,14 +1,21 @@
 // Writes a function body: typed helpers for the instructions kernels use, and structured loops,
 // so that emitters read like the loops they produce rather than like opcode lists.
 import { Bytes } from "./encoder.js";
-import { type ValType, Op, Simd, VOID } from "./opcodes.js";
+import { type ValType, Op, Simd, V128, VOID } from "./opcodes.js";
 
 /** A local variable's index. */
 export type Local = number;
 
+/** Where constants go while a pool is open: the byte to insert their set-up at, and each local. */
+interface ConstantPool {
+  readonly at: number;
+  readonly locals: Map<string, { readonly local: Local; readonly init: (b: Bytes) => void }>;
+}
+
 export class Code {
   readonly bytes = new Bytes();
   readonly locals: ValType[] = [];
+  private pool: ConstantPool | null = null;
 
   constructor(readonly params: readonly ValType[]) {}
 
@@ -77,11 +84,49 @@ export class Code {
   }
 
   splat(x: number): this {
+    if (this.pool)
+      return this.pooled(`f32:${f32Bits(x)}`, (b) => b.byte(Op.f32Const).f32(x), Simd.f32x4Splat);
     return this.f32(x).simd(Simd.f32x4Splat);
   }
 
   splatI32(n: number): this {
+    if (this.pool)
+      return this.pooled(`i32:${n | 0}`, (b) => b.byte(Op.i32Const).s32(n), Simd.i32x4Splat);
     return this.i32(n).simd(Simd.i32x4Splat);
+  }
+
+  /**
+   * From here to `closeConstantPool`, splatted constants are read from locals set up once, where
+   * the pool was opened: V8 does not move constants out of loops itself, and building a vector
+   * constant takes three instructions where reading a local takes at most one load.
+   */
+  openConstantPool(): this {
+    this.pool = { at: this.bytes.length, locals: new Map() };
+    return this;
+  }
+
+  closeConstantPool(): this {
+    const pool = this.pool;
+    if (!pool) throw new Error("internal: no constant pool is open");
+    this.pool = null;
+    const setup = new Bytes();
+    for (const { local, init } of pool.locals.values()) {
+      init(setup);
+      setup.byte(Op.localSet).u32(local);
+    }
+    this.bytes.insert(pool.at, setup);
+    return this;
+  }
+
+  private pooled(key: string, scalar: (b: Bytes) => void, splat: number): this {
+    const pool = this.pool!;
+    let entry = pool.locals.get(key);
+    if (!entry) {
+      const local = this.local(V128);
+      entry = { local, init: (b) => (scalar(b), b.byte(0xfd).u32(splat)) };
+      pool.locals.set(key, entry);
+    }
+    return this.get(entry.local);
   }
 
   /** local += step */
@@ -112,3 +157,10 @@ export class Code {
 }
 
 export { Bytes };
+
+/** A float32's bits: the same key for every way of writing one constant, distinct for -0. */
+function f32Bits(x: number): number {
+  const view = new DataView(new ArrayBuffer(4));
+  view.setFloat32(0, x);
+  return view.getUint32(0);
+}

@@ -52,6 +52,12 @@ export class Bytes {
     return this;
   }
 
+  /** Puts `other`'s bytes in at position `at`. */
+  insert(at: number, other: Bytes): this {
+    this.out.splice(at, 0, ...other.out);
+    return this;
+  }
+
   /** `vec(items)`: a count, then each item. */
   vector<T>(items: readonly T[], each: (item: T) => void): this {
     this.u32(items.length);

@@ -142,6 +142,7 @@ class LoopCompiler {
     const r = c.local(I32);
     const end = c.local(I32);
     c.get(length).i32(4).op(Op.i32Mul).set(end);
+    c.openConstantPool();
     c.forLoop(
       r,
       () => c.i32(0),
@@ -171,6 +172,7 @@ class LoopCompiler {
         for (let k = 0; k < this.spec.operands; k++) c.add(this.ptr[k]!, this.stride[k]!, true);
       },
     );
+    c.closeConstantPool();
     return { name: this.spec.name, params: c.params, locals: c.locals, body: c.bytes };
   }
 }
