@@ -6,6 +6,7 @@ import { Code } from "../../src/compiler/wasm/code.js";
 import { VectorMath } from "../../src/compiler/wasm/math.js";
 import { assemble } from "../../src/compiler/wasm/module.js";
 import { I32 } from "../../src/compiler/wasm/opcodes.js";
+import { Heap, compileKernels } from "../../src/runtime/wasm-heap.js";
 
 type MathFn = "exp" | "sigmoid" | "tanh";
 
@@ -31,16 +32,17 @@ function vectorKernel(fn: MathFn): (xs: Float32Array) => Float32Array {
   );
   c.closeConstantPool();
   const bytes = assemble([{ name: "fn", params: c.params, locals: c.locals, body: c.bytes }]);
-  const memory = new WebAssembly.Memory({ initial: 16 });
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-  const run = instance.exports["fn"] as (a: number, b: number, n: number) => void;
+  // Through the runtime's own loader, as generated modules instantiate their kernels.
+  const module = compileKernels(Buffer.from(bytes).toString("base64"));
+  if (!module) throw new Error("test setup: no WebAssembly SIMD here");
+  const heap = new Heap<{ fn(input: number, output: number, n: number): void }>(module);
   return (xs) => {
     const n = Math.ceil(xs.length / 4) * 4;
-    const heap = new Float32Array(memory.buffer);
-    heap.fill(0, 0, 2 * n);
-    heap.set(xs, 0);
-    run(0, 4 * n, n);
-    return heap.slice(n, n + xs.length);
+    const [input, output] = [heap.alloc(n), heap.alloc(n)];
+    heap.f32.fill(0, input, input + n);
+    heap.f32.set(xs, input);
+    heap.kernels.fn(4 * input, 4 * output, n);
+    return heap.f32.slice(output, output + xs.length);
   };
 }
 

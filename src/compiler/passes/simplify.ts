@@ -19,20 +19,22 @@ const rule = (name: string, op: Op, apply: Rule["apply"]): Rule => ({ name, op, 
 const isConst = (b: IRBuilder, id: ValueId | undefined, v: number): boolean => {
   if (id === undefined) return false;
   const n = b.node(id);
-  return n.op === "const" && n.value === v;
+  return n.op === "const" && Object.is(n.value, v);
 };
 
 /** -y, without a double negation: 0 - (-y) -> y in the same sweep. */
 const negate = (b: IRBuilder, y: ValueId, n: Node): ValueId =>
   b.node(y).op === "neg" ? b.node(y).args[0]! : b.emit("neg", [y], {}, n.span);
 
+// Exact in IEEE arithmetic, signed zeros included: x + 0 is +0 for x = -0, so only x + (-0) is
+// x; likewise x - 0 (not x - (-0)) and -0 - x (not 0 - x). Constants are compared with Object.is.
 const RULES: readonly Rule[] = [
-  rule("add-zero", "add", ([x, y], b) => (isConst(b, y, 0) ? x! : isConst(b, x, 0) ? y! : null)), // x + 0 -> x
+  rule("add-zero", "add", ([x, y], b) => (isConst(b, y, -0) ? x! : isConst(b, x, -0) ? y! : null)), // x + -0 -> x
   rule("sub-zero", "sub", ([x, y], b) => (isConst(b, y, 0) ? x! : null)), // x - 0 -> x
   rule("mul-one", "mul", ([x, y], b) => (isConst(b, y, 1) ? x! : isConst(b, x, 1) ? y! : null)), // x * 1 -> x
   rule("div-one", "div", ([x, y], b) => (isConst(b, y, 1) ? x! : null)), // x / 1 -> x
   rule("neg-neg", "neg", ([x], b) => (b.node(x!).op === "neg" ? b.node(x!).args[0]! : null)), // -(-x) -> x
-  rule("zero-sub", "sub", ([x, y], b, n) => (isConst(b, x, 0) ? negate(b, y!, n) : null)), // 0 - x -> -x
+  rule("zero-sub", "sub", ([x, y], b, n) => (isConst(b, x, -0) ? negate(b, y!, n) : null)), // -0 - x -> -x
   rule("select-same", "select", ([, a, c]) => (a === c ? a! : null)), // c ? a : a -> a
   rule("select-const", "select", ([c, a, d], b) => {
     const cond = b.node(c!);
