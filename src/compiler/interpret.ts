@@ -105,6 +105,15 @@ function evaluate(
       out.set(arg(0).subarray(start, start + out.length));
       return out;
     }
+    case "columns": {
+      const start = size(n.start, sizes);
+      const w = arg(0);
+      const [rows, len] = [size(n.shape[0]!, sizes), out.length / size(n.shape[0]!, sizes)];
+      const cols = w.length / rows;
+      for (let r = 0; r < rows; r++)
+        out.set(w.subarray(r * cols + start, r * cols + start + len), r * len);
+      return out;
+    }
     case "concat": {
       let offset = 0;
       for (let k = 0; k < n.args.length; k++) {

@@ -57,6 +57,13 @@ export type Node =
       readonly len: Size;
       readonly args: readonly [ValueId];
     })
+  /** Columns [start, start + len) of a matrix (the `split-concat` pass makes them, at load time). */
+  | (Base & {
+      readonly op: "columns";
+      readonly start: Size;
+      readonly len: Size;
+      readonly args: readonly [ValueId];
+    })
   /** Vectors end to end, or matrices stacked by rows (same columns). */
   | (Base & { readonly op: "concat"; readonly args: readonly ValueId[] });
 

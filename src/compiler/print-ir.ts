@@ -18,6 +18,8 @@ function operands(n: Node): string {
       return formatNumber(n.value);
     case "slice":
       return `%${n.args[0]}[${formatSize(n.start)} +: ${formatSize(n.len)}]`;
+    case "columns":
+      return `%${n.args[0]}[:, ${formatSize(n.start)} +: ${formatSize(n.len)}]`;
     default:
       return n.args.map((a) => `%${a}`).join(", ");
   }

@@ -71,7 +71,12 @@ export function sliceShape(x: Shape, len: Size): ShapeResult {
   return { shape: [len] };
 }
 
-/** The result shape of `op` applied to arguments of the given shapes (attributes for slice). */
+export function columnsShape(w: Shape, len: Size): ShapeResult {
+  if (w.length !== 2) return { problem: `only matrices have columns, not ${show(w)}` };
+  return { shape: [w[0]!, len] };
+}
+
+/** The result shape of `op` applied to arguments of the given shapes (attributes for slices). */
 export function inferShape(op: Op, args: readonly Shape[], len?: Size): ShapeResult {
   switch (op) {
     case "input":
@@ -85,6 +90,8 @@ export function inferShape(op: Op, args: readonly Shape[], len?: Size): ShapeRes
       return affineShape(args[0]!, args[1]!, args[2]!);
     case "slice":
       return sliceShape(args[0]!, len!);
+    case "columns":
+      return columnsShape(args[0]!, len!);
     case "concat":
       return concatShape(args);
     default:

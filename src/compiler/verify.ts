@@ -7,7 +7,10 @@ import { isBinaryOp, isUnaryOp, STAGE_ORDER } from "./ir.js";
 import { printNode } from "./print-ir.js";
 import { inferShape } from "./shape-rules.js";
 
-const ARITY: Readonly<Record<string, number>> = { select: 3, matvec: 2, affine: 3, slice: 1 };
+const ARITY: Readonly<Record<string, number>> = {
+  ...{ select: 3, matvec: 2, affine: 3 },
+  ...{ slice: 1, columns: 1 },
+};
 
 function arityOf(n: Node): number | null {
   if (n.op === "concat") return null;
@@ -81,7 +84,8 @@ function checkShape(
     return;
   }
   const argShapes = n.args.map((a) => ir.nodes[a]!.shape);
-  const expected = inferShape(n.op, argShapes, n.op === "slice" ? n.len : undefined);
+  const len = n.op === "slice" || n.op === "columns" ? n.len : undefined;
+  const expected = inferShape(n.op, argShapes, len);
   if ("problem" in expected) fail(`${printNode(n)}: ${expected.problem}`);
   if ("shape" in expected && !shapeEquals(expected.shape, n.shape)) {
     fail(`${printNode(n)} should have shape ${formatSymbolicShape(expected.shape)}`);

@@ -56,7 +56,8 @@ export function expressionOf(ir: CellIR, id: ValueId): string {
     case "const":
       return Object.is(n.value, -0) ? "-0" : String(n.value);
     case "slice":
-      return `slice(${show(n.args[0])}, ${formatSize(n.start)}, ${formatSize(n.len)})`;
+    case "columns":
+      return `${n.op}(${show(n.args[0])}, ${formatSize(n.start)}, ${formatSize(n.len)})`;
     default:
       return `${n.op}(${n.args.map(show).join(", ")})`;
   }

@@ -1,12 +1,15 @@
 // The passes work from algebra and stages, not by recognising PyTorch's LSTM: cells written
 // differently (peepholes, a coupled gate, per-gate matrices, biases first or apart, a GRU on
 // concat(h, x)) get the same treatment: input products hoisted, biases summed at load time and
-// folded into the products, products that share a vector merged.
+// folded into the products (added before the loop for a GRU on concat), products that share a
+// vector merged.
 import { describe, expect, it } from "vitest";
 import type { CellIR, Node } from "../../src/compiler/ir.js";
 import { groupTerms } from "../../src/compiler/passes/group-terms.js";
 import { PIPELINE } from "../../src/compiler/passes/index.js";
-import { mergeMatvec } from "../../src/compiler/passes/merge-matvec.js";
+import { hoist } from "../../src/compiler/passes/hoist.js";
+import { splitConcat } from "../../src/compiler/passes/split-concat.js";
+import { formatSize } from "../../src/runtime/size.js";
 import { CELL_NAMES, compileCell } from "../helpers/cells.js";
 import {
   BIAS_FIRST_RNN,
@@ -83,19 +86,31 @@ describe("the passes on cells written differently", () => {
     );
   });
 
-  it("merge the two gate products of a GRU on concat(h, x) and fold the candidate's bias", () => {
+  it("split the products of a GRU on concat(h, x), so that its input part leaves the loop", () => {
     const out = optimize(CONCAT_GRU);
-    expect(lower(CONCAT_GRU).nodes.filter(isProduct)).toHaveLength(3);
-    expect(out.nodes.filter(isProduct).map((n) => expressionOf(out, n.id))).toEqual([
-      "matvec(concat(Wz, Wr), concat(h, x))",
-      "affine(Wn, concat(mul(sigmoid(add(slice(matvec(concat(Wz, Wr), concat(h, x)), H, H), br)), h), x), bn)",
-    ]);
-    // Both products read the state through concat, so neither may leave the loop.
-    expect(out.nodes.filter(isProduct).map((n) => n.stage)).toEqual(["step", "step"]);
-    // The price of merging: bz and br meet slices, which fuse-bias cannot fold. Without
-    // merge-matvec all three biases fold, into three products instead of two.
-    const unmerged = run(lower(CONCAT_GRU), ...PIPELINE.filter((p) => p !== mergeMatvec));
-    expect(unmerged.nodes.filter((n) => n.op === "affine")).toHaveLength(3);
+    const lowered = lower(CONCAT_GRU);
+    expect(lowered.nodes.filter(isProduct)).toHaveLength(3);
+    // Lowered, every product reads the state through concat(h, x): all three run every step.
+    expect(
+      run(lowered, hoist)
+        .nodes.filter(isProduct)
+        .map((n) => n.stage),
+    ).toEqual(["step", "step", "step"]);
+    // Optimized: the x columns of the three matrices make one product before the loop, the h
+    // columns of Wz and Wr one product per step, and Wn's h columns meet r * h per step.
+    const x = leafId(out, "x");
+    const h = leafId(out, "h");
+    const products = out.nodes.filter(isProduct);
+    expect(
+      products.filter((n) => n.args[1] === x).map((n) => [formatSize(n.shape[0]!), n.stage]),
+    ).toEqual([["3*H", "sequence"]]);
+    expect(
+      products.filter((n) => n.args[1] === h).map((n) => [formatSize(n.shape[0]!), n.stage]),
+    ).toEqual([["2*H", "step"]]);
+    expect(products).toHaveLength(3);
+    // Without split-concat, nothing leaves the loop.
+    const unsplit = run(lowered, ...PIPELINE.filter((p) => p !== splitConcat));
+    expect(unsplit.nodes.filter(isProduct).every((n) => n.stage === "step")).toBe(true);
   });
 
   it("owe the load-time bias sum to group-terms: without it a bias is added in the loop", () => {
@@ -121,16 +136,12 @@ describe("the pipeline on every cell, shipped or custom", () => {
     expect(new Set(vectors).size).toBe(vectors.length);
   });
 
-  // concat_gru is the exception to both: its products read the state through concat(h, x), so
-  // none can leave the loop, and its z and r biases meet slices of the merged one (see above).
-  const hoistable = ALL.filter(([name]) => name !== "concat_gru");
-
-  it.each(hoistable)("computes one product of the input, before the loop (%s)", (_, ir) => {
+  it.each(ALL)("computes one product of the input, before the loop (%s)", (_, ir) => {
     const out = ir();
     expect(productsOf(out, leafId(out, "x")).map((n) => n.stage)).toEqual(["sequence"]);
   });
 
-  it.each(hoistable)("adds no load-time value inside the time loop (%s)", (_, ir) => {
+  it.each(ALL)("adds no load-time value inside the time loop (%s)", (_, ir) => {
     expect(loopAddsOfWeights(ir())).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import { type EmitContext, indexExpr, read, sourceComments } from "./emit-contex
 import { numberLiteral, stringLiteral } from "./literals.js";
 import { type Rendered, atom, renderNode } from "./render-expr.js";
 import { type GemmNode, isElementwise } from "./schedule.js";
-import { sizeFactor, sizeJs } from "./size-js.js";
+import { isZero, sizeFactor, sizeJs } from "./size-js.js";
 import type { CodeWriter } from "./writer.js";
 
 function lengthJs(ctx: EmitContext, n: Node): string {
@@ -96,6 +96,24 @@ function emitConcat(ctx: EmitContext, w: CodeWriter, n: Extract<Node, { op: "con
   }
 }
 
+/** A block of columns of a matrix, copied into a matrix of its own. */
+function emitColumns(ctx: EmitContext, w: CodeWriter, n: Extract<Node, { op: "columns" }>): void {
+  const name = ctx.layout.nameOf(n.id);
+  const source = ctx.layout.home(n.args[0]);
+  if (source.kind !== "array") throw new Error("internal: columns of a scalar");
+  const sizes = ctx.layout.sizes;
+  const cols = sizeFactor(ctx.ir.nodes[n.args[0]]!.shape[1]!, sizes);
+  const len = sizeFactor(n.len, sizes);
+  const start = isZero(n.start) ? "" : `${sizeJs(n.start, sizes)} + `;
+  w.line(`const ${name} = new Float32Array(${lengthJs(ctx, n)});`);
+  w.block(`for (let r = 0; r < ${sizeJs(n.shape[0]!, sizes)}; r++)`, () => {
+    const from = indexExpr(ctx, null, source, `r * ${cols} + ${start}j`);
+    w.line(
+      `for (let j = 0; j < ${len}; j++) ${name}[r * ${len} + j] = ${read(ctx, source.array, from)};`,
+    );
+  });
+}
+
 /** Values that depend on the weights only, computed once per layer. */
 export function emitWeightStage(ctx: EmitContext, w: CodeWriter): void {
   const nodes = ctx.sched.weight.filter((n) => n.op !== "slice");
@@ -107,6 +125,7 @@ export function emitWeightStage(ctx: EmitContext, w: CodeWriter): void {
     if (isElementwise(n)) emitElementwise(ctx, w, n);
     else if (n.op === "matvec" || n.op === "affine") emitProduct(ctx, w, n);
     else if (n.op === "concat") emitConcat(ctx, w, n);
+    else if (n.op === "columns") emitColumns(ctx, w, n);
     else throw new Error(`internal: ${n.op} at load time`);
   }
 }

@@ -9,6 +9,7 @@ import { fuseBias } from "./fuse-bias.js";
 import { groupTerms } from "./group-terms.js";
 import { mergeMatvec } from "./merge-matvec.js";
 import { simplify } from "./simplify.js";
+import { splitConcat } from "./split-concat.js";
 import { hoist } from "./hoist.js";
 import type { Pass, PassContext } from "./pass.js";
 
@@ -17,6 +18,7 @@ export type { Pass, PassContext } from "./pass.js";
 export const PIPELINE: readonly Pass[] = [
   foldConstants,
   simplify,
+  splitConcat,
   groupTerms,
   mergeMatvec,
   fuseBias,

@@ -25,7 +25,8 @@ export function reemit(n: Node, args: readonly ValueId[], b: IRBuilder): ValueId
     case "const":
       return b.constant(n.value, n.span);
     case "slice":
-      return b.emit("slice", args, { start: n.start, len: n.len }, n.span, n.hint);
+    case "columns":
+      return b.emit(n.op, args, { start: n.start, len: n.len }, n.span, n.hint);
     default:
       return b.emit(n.op, args, {}, n.span, n.hint);
   }
