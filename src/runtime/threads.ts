@@ -61,7 +61,8 @@ function threadCount(options: StackOptions): number {
 
 /**
  * A pool of `options.threads - 1` workers beside the calling thread, or null when one thread is
- * asked for or the platform has no worker threads (or the module no URL to start them from). `stack` runs what is not worth splitting.
+ * asked for, the platform has no worker threads or the module no URL to start them from.
+ * `stack` runs what is not worth splitting.
  */
 export function createThreadPool(
   meta: CellMeta,

@@ -1042,7 +1042,8 @@ function threadCount(options) {
 }
 /**
  * A pool of `options.threads - 1` workers beside the calling thread, or null when one thread is
- * asked for or the platform has no worker threads (or the module no URL to start them from). `stack` runs what is not worth splitting.
+ * asked for, the platform has no worker threads or the module no URL to start them from.
+ * `stack` runs what is not worth splitting.
  */
 function createThreadPool(meta, weights, options, moduleUrl, stack, makeStack) {
   const threads = threadCount(options);
