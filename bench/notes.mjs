@@ -15,7 +15,7 @@ export function methodText(quick) {
     '"× ORT 1 thread" is throughput relative to ONNX Runtime with one thread for the same cell (> 1 is faster than ORT).',
     `"max abs diff vs cellc" compares each row's full output sequence with the \`cellc, default target\` row, once per shape; above ${TOLERANCE} is flagged ✗.`,
     "ONNX Runtime: onnxruntime-node CPU provider, a model with one `LSTM` (or `GRU`, `linear_before_reset = 1`) node built in code (opset 14, IR 8, weights as initializers), `intraOpNumThreads` 1 or 2, `interOpNumThreads` 1, sequential execution, all graph optimisations.",
-    "tfjs: `@tensorflow/tfjs-layers` `lstm({ units: H, returnSequences: true, returnState: true, recurrentActivation: 'sigmoid' })` via `model.predict(x, { batchSize: B })` on batch-first input; cpu backend (plain JS) and wasm backend (XNNPACK, SIMD; tfjs turns off wasm threads in Node).",
+    "tfjs: `@tensorflow/tfjs-layers` `lstm({ units: H, returnSequences: true, returnState: true, recurrentActivation: 'sigmoid' })` via `model.predict(x, { batchSize: B })` on batch-first input; cpu backend (plain JS) and wasm backend (XNNPACK, SIMD; tfjs turns off wasm threads in Node). The wasm backend's rows run after all others: growing its WebAssembly memory detaches an ArrayBuffer, after which V8 checks every typed-array access in the process for detachment, slowing typed-array JavaScript measured later by about 20%.",
     "tutorial-style JS: `bench/baselines/tutorial.mjs`, nested arrays and helper functions as a blog post would write it; a batch runs as B separate sequences.",
     "cellc: the built package's public API: `compile(text, { file })`, `generateModule(optIR, { source, passes, target })`, `importKernel(code)`, then `create(weights, options).forward(input, states)`.",
   ];
@@ -53,6 +53,13 @@ export function notesText(facts) {
   notes.push(
     `Other processes used ${othersCoreSec.toFixed(0)} core-seconds during this ${wallSec.toFixed(0)} s run (${share.toFixed(2)} cores on average)${share > 0.2 ? ": the machine was shared, so expect noise, most in the 2-thread rows" : ""}.`,
   );
+  const { stolenCoreSec } = facts.cpu;
+  if (stolenCoreSec !== null) {
+    const stolen = stolenCoreSec / wallSec;
+    notes.push(
+      `The hypervisor took ${stolenCoreSec.toFixed(0)} core-seconds from this virtual machine (steal time, ${stolen.toFixed(2)} cores on average)${stolen > 0.05 ? ": other guests shared the physical cores, so expect noise" : ""}.`,
+    );
+  }
   for (const f of facts.failures) notes.push(`Not measured: ${f}.`);
   return notes;
 }

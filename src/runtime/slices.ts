@@ -1,8 +1,7 @@
 // A piece of a batch, for the thread pool: where its tensors sit in the shared floats, how the
 // rows of whole tensors move in and out, and running the stack on it.
-import type { CellMeta } from "./meta.js";
 import type { Stack, StackShape } from "./stack.js";
-import type { FloatArray, Tensor } from "./tensor.js";
+import type { FloatArray } from "./tensor.js";
 
 /** The most pieces a forward is cut into: a few per thread, so one whose core is busy does less. */
 export function maxPieces(threads: number): number {
@@ -67,7 +66,6 @@ export function pieceLayout(
 
 /** Runs the stack on one piece in place: initial states are read, final ones written back. */
 export function runPiece(
-  meta: CellMeta,
   stack: Stack<Float32Array>,
   floats: Float32Array,
   layout: PieceLayout,
@@ -76,18 +74,16 @@ export function runPiece(
   I: number,
   shape: StackShape,
 ): void {
-  const view = (at: number, dims: number[]): Tensor<Float32Array> => {
-    const n = dims.reduce((a, b) => a * b, 1);
-    return { data: floats.subarray(at, at + n), shape: dims };
-  };
   const count = shape.layers * shape.directions;
-  const initial: Record<string, Tensor> = {};
-  meta.states.forEach((s, i) => {
-    initial[s.name] = view(layout.states[i]!, [count, rows, shape.stateSizes[i]!]);
-  });
-  const result = stack.forward(view(layout.input, [T, rows, I]), initial);
-  floats.set(result.output.data, layout.output);
-  meta.states.forEach((s, i) => floats.set(result.states[s.name]!.data, layout.states[i]!));
+  const input = {
+    data: floats.subarray(layout.input, layout.input + T * rows * I),
+    shape: [T, rows, I],
+  };
+  const output = floats.subarray(layout.output, layout.output + T * rows * shape.outFeatures);
+  const states = shape.stateSizes.map((size, i) =>
+    floats.subarray(layout.states[i]!, layout.states[i]! + count * rows * size),
+  );
+  stack.forward(input, {}, { output, states });
 }
 
 /**

@@ -50,9 +50,22 @@ export type MakeKernel = (sizes: Sizes, layerWeights: ReadonlyMap<string, Tensor
 
 /** A stack ready to run: weights checked, sizes bound, kernels built (once per input size). */
 export interface Stack<A extends FloatArray> {
-  forward(input: Tensor, initial?: Readonly<Record<string, Tensor>>): StackResult<A>;
+  forward(
+    input: Tensor,
+    initial?: Readonly<Record<string, Tensor>>,
+    into?: StackTarget<A>,
+  ): StackResult<A>;
   /** The stack's dimensions for inputs of this size (checks the weights for it). */
   describe(inputSize: number): StackShape;
+}
+
+/**
+ * Where a forward may write instead of allocating (the thread pool's shared memory): the output,
+ * seq-first, and per state its (L*D, B, size) values, which are the initial ones on entry.
+ */
+export interface StackTarget<A extends FloatArray> {
+  readonly output: A;
+  readonly states: readonly A[];
 }
 
 export interface StackShape {
@@ -138,7 +151,7 @@ export function createStack<A extends FloatArray>(
         stateSizes: layers[0]![0]!.stateSizes,
       };
     },
-    forward(input, initial = {}) {
+    forward(input, initial = {}, into) {
       const { T, B, I } = sequenceDims(input, batchFirst, inputSource);
       const { layers } = prepare(I);
       const D = layers[0]!.length;
@@ -148,12 +161,14 @@ export function createStack<A extends FloatArray>(
       // One allocation for everything returned (a typed array's own buffer costs far more than a
       // view, which matters for short sequences): the output, then per state its (L*D, B, size)
       // tensor, on whose views every (layer, direction) reads initial and writes final values.
-      const block = new arrayType(T * B * F + count * B * stateSizes.reduce((a, b) => a + b, 0));
-      const output = block.subarray(0, T * B * F) as A;
+      const block = into
+        ? null
+        : new arrayType(T * B * F + count * B * stateSizes.reduce((a, b) => a + b, 0));
+      const output = into?.output ?? (block!.subarray(0, T * B * F) as A);
       let at = T * B * F;
       const states = meta.states.map((s, i) => {
         const size = stateSizes[i]!;
-        const data = block.subarray(at, (at += count * B * size)) as A;
+        const data = into?.states[i] ?? (block!.subarray(at, (at += count * B * size)) as A);
         const given = initial[s.name];
         if (given) {
           checkInitialState(given, s.name, count, B, size, options);

@@ -1,7 +1,6 @@
 // A worker thread of a pool (threads.ts): builds its own stack from the weights, then claims and
 // runs pieces of each forward until the pool stops. Generated modules export this as
 // `serveThread`, which the bootstrap in threads.ts calls.
-import type { CellMeta } from "./meta.js";
 import { pieceLayout, runPiece } from "./slices.js";
 import type { Stack } from "./stack.js";
 import {
@@ -12,7 +11,7 @@ import {
   workerThreads,
 } from "./thread-protocol.js";
 
-export function serveWorker(data: ThreadData, meta: CellMeta, makeStack: MakeStack): void {
+export function serveWorker(data: ThreadData, makeStack: MakeStack): void {
   const control = new Int32Array(data.control);
   const fail = (e: unknown) => {
     data.port.postMessage(e instanceof Error ? e.message : String(e));
@@ -42,7 +41,7 @@ export function serveWorker(data: ThreadData, meta: CellMeta, makeStack: MakeSta
       floats = new Float32Array(m.message as SharedArrayBuffer);
     }
     try {
-      runClaimedPieces(meta, stack, control, floats);
+      runClaimedPieces(stack, control, floats);
     } catch (e) {
       fail(e);
     }
@@ -54,7 +53,6 @@ export function serveWorker(data: ThreadData, meta: CellMeta, makeStack: MakeSta
 
 /** Claims pieces of the current forward one at a time and runs them, until none is left. */
 export function runClaimedPieces(
-  meta: CellMeta,
   stack: Stack<Float32Array>,
   control: Int32Array,
   floats: Float32Array,
@@ -66,6 +64,6 @@ export function runClaimedPieces(
   for (let k; (k = Atomics.add(control, Control.NEXT, 1)) < pieces;) {
     const base = Atomics.load(control, Control.FIRST_PIECE + 2 * k);
     const rows = Atomics.load(control, Control.FIRST_PIECE + 2 * k + 1);
-    runPiece(meta, stack, floats, pieceLayout(base, T, rows, I, shape), T, rows, I, shape);
+    runPiece(stack, floats, pieceLayout(base, T, rows, I, shape), T, rows, I, shape);
   }
 }

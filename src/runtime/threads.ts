@@ -171,7 +171,7 @@ export function createThreadPool(
     Atomics.notify(control, Control.GENERATION);
     try {
       pieceStack ??= makeStack(weights, pieceOptions(options.sources));
-      runClaimedPieces(meta, pieceStack, control, floats);
+      runClaimedPieces(pieceStack, control, floats);
     } finally {
       // Every worker leaves the generation before the next one resets the pieces.
       for (let left; (left = Atomics.load(control, Control.PENDING)) > 0;) {
@@ -182,8 +182,14 @@ export function createThreadPool(
     return gather(meta, copier, layouts, rows, firstRow, T, B, shape, batchFirst);
   };
 
-  return { close, forward: (input, initial = {}) => forward(input, initial) };
+  const pool: ThreadPool = { close, forward: (input, initial = {}) => forward(input, initial) };
+  // A model dropped without close() must not leave its threads behind.
+  poolsToStop.register(pool, close);
+  return pool;
 }
+
+/** Stops the workers of pools that were garbage-collected (`close` holds no reference to its pool). */
+const poolsToStop = new FinalizationRegistry<() => void>((close) => close());
 
 function startWorkers(
   wt: WorkerThreads,

@@ -14,7 +14,6 @@ export interface WasmApi {
 
 export interface WasmMemory {
   readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
 }
 
 /** A compiled module (opaque). */
@@ -39,32 +38,42 @@ export function compileKernels(base64: string): WasmModule | null {
   return api.validate(bytes) ? new api.Module(bytes) : null;
 }
 
+/**
+ * The kernels' memory. It never grows in place: `Memory.grow` detaches the old ArrayBuffer, and
+ * the first detached buffer in a process makes V8 check for detachment on every typed-array access
+ * from then on (its "array buffer detaching protector"): all JavaScript typed-array code, not ours
+ * alone, got ~20% slower. Running out of room instead moves to a new, larger memory and a new
+ * instance of the kernels; `f32` and `kernels` change then, so callers read them after allocating.
+ */
 export class Heap<K extends object> {
-  readonly memory: WasmMemory;
-  readonly kernels: K;
+  kernels: K;
   /** The first free float. */
   top = 16;
   f32: Float32Array;
 
-  constructor(module: WasmModule) {
-    const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    this.memory = new api.Memory({ initial: 1 });
-    const imports = { env: { memory: this.memory } };
-    this.kernels = new api.Instance(module, imports).exports as K;
-    this.f32 = new Float32Array(this.memory.buffer);
+  constructor(private readonly module: WasmModule) {
+    ({ kernels: this.kernels, f32: this.f32 } = this.instantiate(1));
   }
 
-  /** Room for `floats`; growing the memory replaces `f32`, so views are taken after allocating. */
+  /** Room for `floats`, in a new memory at least twice as large when the current one is full. */
   alloc(floats: number): number {
     if (!(floats >= 0)) throw new Error(`internal: cannot allocate ${floats} floats`);
     const at = this.top;
     this.top += ((floats + 3) & ~3) + 16;
-    const bytes = this.top * 4;
-    if (bytes > this.memory.buffer.byteLength) {
-      this.memory.grow(Math.ceil((bytes - this.memory.buffer.byteLength) / 65536));
-      this.f32 = new Float32Array(this.memory.buffer);
+    if (this.top > this.f32.length) {
+      const pages = Math.ceil(Math.max(this.top * 4, 2 * this.f32.byteLength) / 65536);
+      const next = this.instantiate(pages);
+      next.f32.set(this.f32);
+      ({ kernels: this.kernels, f32: this.f32 } = next);
     }
     return at;
+  }
+
+  private instantiate(pages: number): { kernels: K; f32: Float32Array } {
+    const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    const memory = new api.Memory({ initial: pages });
+    const kernels = new api.Instance(this.module, { env: { memory } }).exports as K;
+    return { kernels, f32: new Float32Array(memory.buffer) };
   }
 
   /** A copy of a vector, zero-padded to `length` floats. */

@@ -87,7 +87,6 @@ class WasmLayer {
     w.line();
     w.comment("WebAssembly memory: GEMM weights in panels, vectors the kernels read, padded.");
     w.line(`const heap = new Heap${ctx.typed ? "<Kernels>" : ""}(module);`);
-    w.line("const kernels = heap.kernels;");
     for (const id of matrices) {
       const name = ctx.layout.nameOf(id);
       const [m, k] = ctx.ir.nodes[id]!.shape;
@@ -339,7 +338,7 @@ export function emitLayerWasm(ctx: EmitContext, w: CodeWriter, kernels: WasmKern
         w.line(
           "if (scratch === null || scratch.B !== B || scratch.T < T) scratch = allocate(T, B, inSize);",
         );
-        w.line("const f32 = heap.f32;");
+        w.line("const { f32, kernels } = heap;");
         w.line("const { xs, ys } = scratch;");
         for (const b of ctx.layout.buffers) w.line(`const ${b.name} = scratch.${b.name};`);
         w.line("f32.set(job.xs.subarray(0, T * B * inSize), xs);");

@@ -239,7 +239,7 @@ function emitCreate(w: CodeWriter, typed: boolean): void {
   );
   w.block(
     `export function serveThread(data${typed ? ": unknown" : ""})${typed ? ": void" : ""}`,
-    () => w.line(`serveWorker(data${typed ? " as ThreadData" : ""}, meta, makeStack);`),
+    () => w.line(`serveWorker(data${typed ? " as ThreadData" : ""}, makeStack);`),
   );
   if (typed) w.line("export type { CellMeta, FloatArray, StackOptions, Tensor };");
 }
