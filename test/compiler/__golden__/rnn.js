@@ -173,30 +173,41 @@ function compileKernels(base64) {
   const bytes = Uint8Array.from(decode(base64), (ch) => ch.charCodeAt(0));
   return api.validate(bytes) ? new api.Module(bytes) : null;
 }
+/**
+ * The kernels' memory. It never grows in place: `Memory.grow` detaches the old ArrayBuffer, and
+ * the first detached buffer in a process makes V8 check for detachment on every typed-array access
+ * from then on (its "array buffer detaching protector"): all JavaScript typed-array code, not ours
+ * alone, got ~20% slower. Running out of room instead moves to a new, larger memory and a new
+ * instance of the kernels; `f32` and `kernels` change then, so callers read them after allocating.
+ */
 class Heap {
-  memory;
+  module;
   kernels;
   /** The first free float. */
   top = 16;
   f32;
   constructor(module) {
-    const api = globalThis.WebAssembly;
-    this.memory = new api.Memory({ initial: 1 });
-    const imports = { env: { memory: this.memory } };
-    this.kernels = new api.Instance(module, imports).exports;
-    this.f32 = new Float32Array(this.memory.buffer);
+    this.module = module;
+    ({ kernels: this.kernels, f32: this.f32 } = this.instantiate(1));
   }
-  /** Room for `floats`; growing the memory replaces `f32`, so views are taken after allocating. */
+  /** Room for `floats`, in a new memory at least twice as large when the current one is full. */
   alloc(floats) {
     if (!(floats >= 0)) throw new Error(`internal: cannot allocate ${floats} floats`);
     const at = this.top;
     this.top += ((floats + 3) & ~3) + 16;
-    const bytes = this.top * 4;
-    if (bytes > this.memory.buffer.byteLength) {
-      this.memory.grow(Math.ceil((bytes - this.memory.buffer.byteLength) / 65536));
-      this.f32 = new Float32Array(this.memory.buffer);
+    if (this.top > this.f32.length) {
+      const pages = Math.ceil(Math.max(this.top * 4, 2 * this.f32.byteLength) / 65536);
+      const next = this.instantiate(pages);
+      next.f32.set(this.f32);
+      ({ kernels: this.kernels, f32: this.f32 } = next);
     }
     return at;
+  }
+  instantiate(pages) {
+    const api = globalThis.WebAssembly;
+    const memory = new api.Memory({ initial: pages });
+    const kernels = new api.Instance(this.module, { env: { memory } }).exports;
+    return { kernels, f32: new Float32Array(memory.buffer) };
   }
   /** A copy of a vector, zero-padded to `length` floats. */
   vector(data, length) {
@@ -304,7 +315,6 @@ function createLayerWasm(sizes, weights, module) {
 
   // WebAssembly memory: GEMM weights in panels, vectors the kernels read, padded.
   const heap = new Heap(module);
-  const kernels = heap.kernels;
   const weight_ihPacked = heap.packed(weight_ih, H, I);
   const weight_hhPacked = heap.packed(weight_hh, H, H);
   const addAt = heap.vector(add, rowFloats(H));
@@ -336,7 +346,7 @@ function createLayerWasm(sizes, weights, module) {
     const T = job.steps;
     const B = job.batch;
     if (scratch === null || scratch.B !== B || scratch.T < T) scratch = allocate(T, B, inSize);
-    const f32 = heap.f32;
+    const { f32, kernels } = heap;
     const { xs, ys } = scratch;
     const weight_ih_xBuf = scratch.weight_ih_xBuf;
     const weight_hh_hBuf = scratch.weight_hh_hBuf;
@@ -686,7 +696,7 @@ function createStack(meta, weights, options, arrayType, makeKernel) {
         stateSizes: layers[0][0].stateSizes,
       };
     },
-    forward(input, initial = {}) {
+    forward(input, initial = {}, into) {
       const { T, B, I } = sequenceDims(input, batchFirst, inputSource);
       const { layers } = prepare(I);
       const D = layers[0].length;
@@ -696,12 +706,14 @@ function createStack(meta, weights, options, arrayType, makeKernel) {
       // One allocation for everything returned (a typed array's own buffer costs far more than a
       // view, which matters for short sequences): the output, then per state its (L*D, B, size)
       // tensor, on whose views every (layer, direction) reads initial and writes final values.
-      const block = new arrayType(T * B * F + count * B * stateSizes.reduce((a, b) => a + b, 0));
-      const output = block.subarray(0, T * B * F);
+      const block = into
+        ? null
+        : new arrayType(T * B * F + count * B * stateSizes.reduce((a, b) => a + b, 0));
+      const output = into?.output ?? block.subarray(0, T * B * F);
       let at = T * B * F;
       const states = meta.states.map((s, i) => {
         const size = stateSizes[i];
-        const data = block.subarray(at, (at += count * B * size));
+        const data = into?.states[i] ?? block.subarray(at, (at += count * B * size));
         const given = initial[s.name];
         if (given) {
           checkInitialState(given, s.name, count, B, size, options);
@@ -886,19 +898,17 @@ function pieceLayout(base, T, rows, I, shape) {
   return { input, states, output, end: at };
 }
 /** Runs the stack on one piece in place: initial states are read, final ones written back. */
-function runPiece(meta, stack, floats, layout, T, rows, I, shape) {
-  const view = (at, dims) => {
-    const n = dims.reduce((a, b) => a * b, 1);
-    return { data: floats.subarray(at, at + n), shape: dims };
-  };
+function runPiece(stack, floats, layout, T, rows, I, shape) {
   const count = shape.layers * shape.directions;
-  const initial = {};
-  meta.states.forEach((s, i) => {
-    initial[s.name] = view(layout.states[i], [count, rows, shape.stateSizes[i]]);
-  });
-  const result = stack.forward(view(layout.input, [T, rows, I]), initial);
-  floats.set(result.output.data, layout.output);
-  meta.states.forEach((s, i) => floats.set(result.states[s.name].data, layout.states[i]));
+  const input = {
+    data: floats.subarray(layout.input, layout.input + T * rows * I),
+    shape: [T, rows, I],
+  };
+  const output = floats.subarray(layout.output, layout.output + T * rows * shape.outFeatures);
+  const states = shape.stateSizes.map((size, i) =>
+    floats.subarray(layout.states[i], layout.states[i] + count * rows * size),
+  );
+  stack.forward(input, {}, { output, states });
 }
 /**
  * Copies rows [b0, b0 + rows) between a whole tensor and a piece's region (seq-first): a
@@ -939,7 +949,7 @@ class RowCopier {
     else whole.set(this.floats.subarray(r, r + n), w);
   }
 }
-function serveWorker(data, meta, makeStack) {
+function serveWorker(data, makeStack) {
   const control = new Int32Array(data.control);
   const fail = (e) => {
     data.port.postMessage(e instanceof Error ? e.message : String(e));
@@ -969,7 +979,7 @@ function serveWorker(data, meta, makeStack) {
       floats = new Float32Array(m.message);
     }
     try {
-      runClaimedPieces(meta, stack, control, floats);
+      runClaimedPieces(stack, control, floats);
     } catch (e) {
       fail(e);
     }
@@ -979,7 +989,7 @@ function serveWorker(data, meta, makeStack) {
   }
 }
 /** Claims pieces of the current forward one at a time and runs them, until none is left. */
-function runClaimedPieces(meta, stack, control, floats) {
+function runClaimedPieces(stack, control, floats) {
   const T = Atomics.load(control, Control.STEPS);
   const I = Atomics.load(control, Control.FEATURES);
   const pieces = Atomics.load(control, Control.PIECES);
@@ -987,7 +997,7 @@ function runClaimedPieces(meta, stack, control, floats) {
   for (let k; (k = Atomics.add(control, Control.NEXT, 1)) < pieces;) {
     const base = Atomics.load(control, Control.FIRST_PIECE + 2 * k);
     const rows = Atomics.load(control, Control.FIRST_PIECE + 2 * k + 1);
-    runPiece(meta, stack, floats, pieceLayout(base, T, rows, I, shape), T, rows, I, shape);
+    runPiece(stack, floats, pieceLayout(base, T, rows, I, shape), T, rows, I, shape);
   }
 }
 // CommonJS, evaluated by each worker: imports the module and serves, or reports why it cannot.
@@ -1106,7 +1116,7 @@ function createThreadPool(meta, weights, options, moduleUrl, stack, makeStack) {
     Atomics.notify(control, Control.GENERATION);
     try {
       pieceStack ??= makeStack(weights, pieceOptions(options.sources));
-      runClaimedPieces(meta, pieceStack, control, floats);
+      runClaimedPieces(pieceStack, control, floats);
     } finally {
       // Every worker leaves the generation before the next one resets the pieces.
       for (let left; (left = Atomics.load(control, Control.PENDING)) > 0;) {
@@ -1116,8 +1126,13 @@ function createThreadPool(meta, weights, options, moduleUrl, stack, makeStack) {
     if (Atomics.load(control, Control.FAILED)) throw failure();
     return gather(meta, copier, layouts, rows, firstRow, T, B, shape, batchFirst);
   };
-  return { close, forward: (input, initial = {}) => forward(input, initial) };
+  const pool = { close, forward: (input, initial = {}) => forward(input, initial) };
+  // A model dropped without close() must not leave its threads behind.
+  poolsToStop.register(pool, close);
+  return pool;
 }
+/** Stops the workers of pools that were garbage-collected (`close` holds no reference to its pool). */
+const poolsToStop = new FinalizationRegistry((close) => close());
 function startWorkers(wt, count, url, control, weights, options) {
   // Own copies, so that cloning for the workers does not copy whole files the tensors view.
   const entries = [...weights].map(([name, t]) => [name, { data: t.data.slice(), shape: t.shape }]);
@@ -1181,5 +1196,5 @@ export function create(weights, options = {}) {
 
 /** The entry point of this module's worker threads (see StackOptions.threads); not for direct use. */
 export function serveThread(data) {
-  serveWorker(data, meta, makeStack);
+  serveWorker(data, makeStack);
 }
