@@ -8,7 +8,20 @@ import ts from "typescript";
 
 // Dependency order; meta.ts holds only types.
 const FILES = [
-  ...["data-error", "tensor", "size", "meta", "layers", "bind-sizes", "stack", "thread-protocol", "slices", "thread-worker", "threads", "wasm-heap"],
+  ...[
+    "data-error",
+    "tensor",
+    "size",
+    "meta",
+    "layers",
+    "bind-sizes",
+    "stack",
+    "thread-protocol",
+    "slices",
+    "thread-worker",
+    "threads",
+    "wasm-heap",
+  ],
 ];
 // What generated modules call; everything these do not reach is left out. Modules with
 // WebAssembly kernels also embed the second part.
@@ -17,7 +30,7 @@ const ROOTS = [
   ...["CellMeta", "LayerKernel", "LayerRun", "Tensor", "Sizes", "StackOptions", "FloatArray"],
   ...["Stack", "ThreadData"],
 ];
-const WASM_ROOTS = ["Heap", "rowFloats", "compileKernels", "WasmModule"];
+const WASM_ROOTS = ["Heap", "rowFloats", "compileKernels", "isTinyLayer", "WasmModule"];
 
 function declarationName(stmt) {
   if (ts.isVariableStatement(stmt)) return stmt.declarationList.declarations[0].name.getText();
@@ -32,10 +45,14 @@ for (const file of FILES) {
   for (const stmt of source.statements) {
     if (ts.isImportDeclaration(stmt) || ts.isExportDeclaration(stmt)) continue;
     const name = declarationName(stmt);
-    if (!name) throw new Error(`${file}.ts: unexpected top-level statement: ${stmt.getText().slice(0, 60)}`);
-    if (decls.some((d) => d.name === name)) throw new Error(`${file}.ts: '${name}' is declared twice`);
+    if (!name)
+      throw new Error(`${file}.ts: unexpected top-level statement: ${stmt.getText().slice(0, 60)}`);
+    if (decls.some((d) => d.name === name))
+      throw new Error(`${file}.ts: '${name}' is declared twice`);
     // Keep leading comments (JSDoc), drop the `export` keyword.
-    const full = text.slice(stmt.getFullStart(), stmt.getEnd()).replace(/^(\s*(?:\/\/[^\n]*\n|\/\*[\s\S]*?\*\/\s*)*\s*)export /, "$1");
+    const full = text
+      .slice(stmt.getFullStart(), stmt.getEnd())
+      .replace(/^(\s*(?:\/\/[^\n]*\n|\/\*[\s\S]*?\*\/\s*)*\s*)export /, "$1");
     const ids = new Set();
     const visit = (node) => {
       if (ts.isIdentifier(node)) ids.add(node.text);
@@ -68,9 +85,16 @@ function reach(roots) {
 // Formatted here, once, so that generated modules only format their own code.
 const PRETTIER = { printWidth: 100, trailingComma: "all" };
 async function texts(kept) {
-  const tsText = await format(kept.map((d) => d.text).join("\n\n"), { ...PRETTIER, parser: "typescript" });
+  const tsText = await format(kept.map((d) => d.text).join("\n\n"), {
+    ...PRETTIER,
+    parser: "typescript",
+  });
   const js = ts.transpileModule(tsText, {
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, removeComments: false },
+    compilerOptions: {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      removeComments: false,
+    },
   }).outputText;
   return { ts: tsText, js: await format(js, { ...PRETTIER, parser: "babel" }) };
 }

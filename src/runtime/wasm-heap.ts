@@ -29,6 +29,24 @@ export function rowFloats(length: number): number {
   return ((length + PANEL - 1) & ~(PANEL - 1)) + PANEL;
 }
 
+/**
+ * Below this many multiply-adds per sample and step (matrix elements), calling into WebAssembly
+ * costs more than it saves: measured on LSTMs, JavaScript wins at 4H(I+H) = 48, loses at 128.
+ */
+const TINY_LAYER_MACS = 64;
+
+/**
+ * Whether a layer is so small that the JavaScript kernel runs it faster. Decided from the weights
+ * alone, so every piece of a batch split over threads takes the same kernel (same results).
+ */
+export function isTinyLayer(
+  weights: ReadonlyMap<string, { readonly shape: readonly number[] }>,
+): boolean {
+  let macs = 0;
+  for (const t of weights.values()) if (t.shape.length === 2) macs += t.shape[0]! * t.shape[1]!;
+  return macs < TINY_LAYER_MACS;
+}
+
 /** The compiled kernels, or null where WebAssembly SIMD is unavailable (the JS kernel runs). */
 export function compileKernels(base64: string): WasmModule | null {
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;

@@ -336,7 +336,7 @@ describe("cellc compile", () => {
     const r = cellc(["compile", "cells/gru.cell"]);
     expect(r.code, r.stderr).toBe(0);
     expect(lines(r.stdout)).toContain(
-      "// Kernel: WebAssembly SIMD; the JavaScript kernel where the platform has no WebAssembly SIMD.",
+      "// Kernel: WebAssembly SIMD; JavaScript for tiny layers and where WebAssembly SIMD is missing.",
     );
   });
 

@@ -65,6 +65,7 @@ export async function compileVariant(
     passes: names,
     format: false,
     target,
+    tinyLayersInJs: false,
   });
   return {
     ir: compiled.ir,

@@ -249,6 +249,7 @@ describe("generated kernel reuse", () => {
       const { code } = await generateModule(v.optIR, {
         source: { name: `cells/${cell}.cell`, text: cellSource(cell) },
         passes: v.passes,
+        tinyLayersInJs: false,
       });
       const formatted = await importKernel(code);
       const cfg = makeCase(cell, 4).cfg;

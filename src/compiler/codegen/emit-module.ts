@@ -55,6 +55,7 @@ export function spliceFixedParts(module: EmittedModule, code: string, typed: boo
 export interface ModuleOptions {
   /** "wasm": WebAssembly SIMD kernels with the JavaScript kernel as fallback; "js": JavaScript only. */
   readonly target: "js" | "wasm";
+  readonly tinyLayersInJs: boolean;
   readonly source: SourceText;
   readonly typed: boolean;
   readonly passes: readonly string[];
@@ -111,12 +112,12 @@ export function emitModule(ir: CellIR, options: ModuleOptions): EmittedModule {
     layers.line();
     emitLayerWasm(ctx, layers, kernels);
     layers.line();
-    emitChooser(layers, options.typed);
+    emitChooser(layers, options.typed, options.tinyLayersInJs);
   }
 
   const w = new CodeWriter();
   w.lines(moduleHeader(ir, options));
-  w.line(`// Kernel: ${kernelDescription(options.target, missing)}`);
+  w.line(`// Kernel: ${kernelDescription(options.target, missing, options.tinyLayersInJs)}`);
   w.line();
   w.line(
     `export const meta${options.typed ? ": CellMeta" : ""} = ${JSON.stringify(cellMeta(ir))};`,
@@ -144,10 +145,15 @@ function opsWithoutSimd(sched: ReturnType<typeof schedule>): string[] {
   return [...ops].sort();
 }
 
-function kernelDescription(target: "js" | "wasm", missing: readonly string[]): string {
+function kernelDescription(
+  target: "js" | "wasm",
+  missing: readonly string[],
+  tinyLayersInJs: boolean,
+): string {
   if (target === "js") return "JavaScript (--target js).";
   if (missing.length > 0) return `JavaScript: no WebAssembly SIMD code for ${missing.join(", ")}.`;
-  return "WebAssembly SIMD; the JavaScript kernel where the platform has no WebAssembly SIMD.";
+  if (!tinyLayersInJs) return "WebAssembly SIMD; JavaScript where WebAssembly SIMD is missing.";
+  return "WebAssembly SIMD; JavaScript for tiny layers and where WebAssembly SIMD is missing.";
 }
 
 function emitWasmModule(w: CodeWriter, kernels: WasmKernels, typed: boolean): void {
@@ -176,7 +182,7 @@ function base64(bytes: Uint8Array): string {
 }
 
 /** WebAssembly SIMD where the platform has it; the JavaScript kernel otherwise. */
-function emitChooser(w: CodeWriter, typed: boolean): void {
+function emitChooser(w: CodeWriter, typed: boolean, tinyLayersInJs: boolean): void {
   const signature = typed
     ? "function createLayer(sizes: Sizes, weights: ReadonlyMap<string, Tensor>): LayerKernel"
     : "function createLayer(sizes, weights)";
@@ -185,9 +191,9 @@ function emitChooser(w: CodeWriter, typed: boolean): void {
   w.line();
   w.block(signature, () => {
     w.line("if (compiled === undefined) compiled = compileKernels(WASM);");
-    w.line(
-      "return compiled ? createLayerWasm(sizes, weights, compiled) : createLayerJs(sizes, weights);",
-    );
+    const useJs = tinyLayersInJs ? "!compiled || isTinyLayer(weights)" : "!compiled";
+    w.line(`if (${useJs}) return createLayerJs(sizes, weights);`);
+    w.line("return createLayerWasm(sizes, weights, compiled);");
   });
 }
 

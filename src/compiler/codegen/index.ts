@@ -16,6 +16,11 @@ export interface GenerateOptions {
   readonly format?: boolean;
   /** "wasm" (default): WebAssembly SIMD kernels, with the JS kernel as fallback; "js": JS only. */
   readonly target?: "js" | "wasm";
+  /**
+   * With "wasm": run layers too small to gain from WebAssembly in JavaScript (on by default).
+   * Parity tests turn it off so the WebAssembly kernels meet the tiny fixture shapes too.
+   */
+  readonly tinyLayersInJs?: boolean;
 }
 
 export interface GeneratedModule {
@@ -38,6 +43,7 @@ export async function generateModule(
     passes: options.passes,
     version: VERSION,
     target,
+    tinyLayersInJs: options.tinyLayersInJs ?? true,
   };
   const module = emitModule(ir, moduleOptions);
   const dts = emitDts(ir, moduleHeader(ir, moduleOptions));

@@ -2,7 +2,7 @@
 // Slots: gate = step, cand = linear, cell = linear
 // Passes: fold-constants, simplify, split-concat, group-terms, merge-matvec, fuse-bias, cse, dce, hoist
 // Use: create(weights, { batchFirst }).forward(input, initialStates), as PyTorch's nn.LSTM.
-// Kernel: WebAssembly SIMD; the JavaScript kernel where the platform has no WebAssembly SIMD.
+// Kernel: WebAssembly SIMD; JavaScript for tiny layers and where WebAssembly SIMD is missing.
 
 export const meta = {
   name: "linear_lstm",
@@ -171,6 +171,20 @@ const PANEL = 8;
 /** Floats per row of a kernel buffer: whole panels, and room for a vector written past the end. */
 function rowFloats(length) {
   return ((length + PANEL - 1) & ~(PANEL - 1)) + PANEL;
+}
+/**
+ * Below this many multiply-adds per sample and step (matrix elements), calling into WebAssembly
+ * costs more than it saves: measured on LSTMs, JavaScript wins at 4H(I+H) = 48, loses at 128.
+ */
+const TINY_LAYER_MACS = 64;
+/**
+ * Whether a layer is so small that the JavaScript kernel runs it faster. Decided from the weights
+ * alone, so every piece of a batch split over threads takes the same kernel (same results).
+ */
+function isTinyLayer(weights) {
+  let macs = 0;
+  for (const t of weights.values()) if (t.shape.length === 2) macs += t.shape[0] * t.shape[1];
+  return macs < TINY_LAYER_MACS;
 }
 /** The compiled kernels, or null where WebAssembly SIMD is unavailable (the JS kernel runs). */
 function compileKernels(base64) {
@@ -486,7 +500,8 @@ let compiled;
 
 function createLayer(sizes, weights) {
   if (compiled === undefined) compiled = compileKernels(WASM);
-  return compiled ? createLayerWasm(sizes, weights, compiled) : createLayerJs(sizes, weights);
+  if (!compiled || isTinyLayer(weights)) return createLayerJs(sizes, weights);
+  return createLayerWasm(sizes, weights, compiled);
 }
 
 // The PyTorch stack semantics: layers, directions, sizes, weights checks (cellc runtime).
