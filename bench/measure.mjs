@@ -27,37 +27,105 @@ export const QUICK = {
   maxRuns: 2000,
 };
 
+/** @typedef {{ medianMs: number, runs: number, capped: boolean, cold?: boolean }} Timing */
+
+/** Rounds that the timed runs of one case's implementations are spread over. */
+const ROUNDS = 5;
+
 /**
  * @param {() => unknown} run one unit of work; awaited if it returns a promise
  * @param {Plan} plan
- * @returns {Promise<{ medianMs: number, runs: number, capped: boolean, cold?: boolean }>}
+ * @returns {Promise<Timing>}
  */
 export async function measure(run, plan) {
-  globalThis.gc?.(); // with --expose-gc: start each row from a clean heap
+  const [timing] = await measureInTurns([run], plan, (_, e) => {
+    throw e;
+  });
+  return timing;
+}
+
+/**
+ * Times several implementations of one case in turns: each is warmed up, then the timed budget
+ * is cut into ROUNDS rounds, each visiting every implementation once. A machine that slows down
+ * for a while (this one shares its host) then slows every row of the case alike, so the ratios
+ * between them stay fair; timing one row after another let a slow spell land on one row only.
+ * @param {(() => unknown)[]} runs
+ * @param {Plan} plan
+ * @param {(index: number, error: unknown) => void} failed called once for a run that throws; it
+ *   is left out from then on and its timing is null
+ * @returns {Promise<(Timing | null)[]>}
+ */
+export async function measureInTurns(runs, plan, failed) {
+  const rows = runs.map((run) => ({ run, samples: [], total: 0, done: false, timing: null }));
+  const attempt = async (i, body) => {
+    try {
+      await body(rows[i]);
+    } catch (e) {
+      rows[i].done = true;
+      rows[i].failed = true;
+      failed(i, e);
+    }
+  };
+  for (let i = 0; i < rows.length; i++) {
+    await attempt(i, async (row) => {
+      const cold = await warmUp(row.run, plan);
+      if (cold) Object.assign(row, { timing: cold, done: true });
+    });
+  }
+  const slice = plan.budgetMs / ROUNDS;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let i = 0; i < rows.length; i++) {
+      if (rows[i].done) continue;
+      globalThis.gc?.(); // with --expose-gc: each turn starts from a clean heap
+      await attempt(i, async (row) => {
+        const [start, count] = [row.total, row.samples.length];
+        do await timeOne(row, plan);
+        while (
+          !row.done &&
+          row.total - start < slice &&
+          row.samples.length - count < plan.maxRuns / ROUNDS
+        );
+      });
+    }
+  }
+  for (let i = 0; i < rows.length; i++) {
+    await attempt(i, async (row) => {
+      while (!row.done && row.samples.length < plan.minRuns) await timeOne(row, plan);
+    });
+  }
+  return rows.map((row) => {
+    if (row.failed) return null;
+    if (row.timing) return row.timing;
+    const runs = row.samples.length;
+    return { medianMs: median(row.samples), runs, capped: runs < plan.minRuns };
+  });
+}
+
+/** Warm-up runs; a first run longer than the whole cap is returned as the only sample. */
+async function warmUp(run, plan) {
+  globalThis.gc?.();
   let warm = 0;
   const warmStart = performance.now();
   for (;;) {
     await run();
     warm++;
     const spent = performance.now() - warmStart;
-    // A first run longer than the whole cap is the only sample: JIT warm-up is noise at that scale.
+    // JIT warm-up is noise at that scale.
     if (warm === 1 && spent >= plan.maxMs)
       return { medianMs: spent, runs: 1, capped: true, cold: true };
-    if (spent >= plan.warmMaxMs) break; // a single slow run is warm-up enough
-    if (warm >= plan.warmRuns && spent >= plan.warmMs) break;
+    if (spent >= plan.warmMaxMs) return null; // a single slow run is warm-up enough
+    if (warm >= plan.warmRuns && spent >= plan.warmMs) return null;
   }
-  const samples = [];
-  let total = 0;
-  while (samples.length < plan.maxRuns) {
-    const t0 = performance.now();
-    await run();
-    const ms = performance.now() - t0;
-    samples.push(ms);
-    total += ms;
-    if (total >= plan.maxMs) break;
-    if (samples.length >= plan.minRuns && total >= plan.budgetMs) break;
-  }
-  return { medianMs: median(samples), runs: samples.length, capped: samples.length < plan.minRuns };
+}
+
+/** One timed run; the row is done when its time cap or run cap is reached. */
+async function timeOne(row, plan) {
+  const t0 = performance.now();
+  await row.run();
+  const ms = performance.now() - t0;
+  row.samples.push(ms);
+  row.total += ms;
+  if (row.total >= plan.maxMs || row.samples.length >= plan.maxRuns) row.done = true;
 }
 
 /** The median; the mean of the middle two for an even count. */

@@ -6,7 +6,7 @@ import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { makeCase, projSize, SHAPES } from "./cases.mjs";
 import { loadImpls } from "./load-impls.mjs";
-import { FULL, maxAbsDiff, measure, QUICK } from "./measure.mjs";
+import { FULL, maxAbsDiff, measureInTurns, QUICK } from "./measure.mjs";
 import { methodText, notesText } from "./notes.mjs";
 import { startCpuWatch } from "./cpu-watch.mjs";
 import { compileTable, machineInfo, resultsMarkdown, shapeTable, TOLERANCE } from "./report.mjs";
@@ -101,27 +101,44 @@ if (out) {
   log(`wrote ${out instanceof URL ? "bench/results.md" : out}`);
 } else log("quick or filtered run: results.md left as is (pass --out FILE to write one)");
 
-/** Times each of `impls` that supports the case's cell, keeping its row and its output. */
+/**
+ * Times each of `impls` that supports the case's cell, all prepared at once and timed in turns
+ * (see measureInTurns), keeping each row and its output.
+ */
 async function measureCase(k, impls) {
   const { c } = k;
+  const prepared = [];
+  const fail = (row, e) => {
+    row.error = String(e?.message ?? e)
+      .split("\n")[0]
+      .slice(0, 160);
+    log(`${c.id} ${c.cell} ${row.impl} failed: ${e?.stack ?? e}`);
+  };
   for (const impl of impls.filter((i) => i.cells.includes(c.cell))) {
     const row = { cell: c.cell.toUpperCase(), impl: impl.name };
     k.rows.set(impl.name, row);
-    let runner = null;
     try {
-      runner = await impl.prepare(c);
-      const m = await measure(() => runner.run(), plan);
-      Object.assign(row, m, { gflops: c.flops / (m.medianMs * 1e6) });
-      k.outputs.set(impl.name, runner.output());
-      log(`${c.id} ${c.cell} ${impl.name}: ${m.medianMs.toFixed(3)} ms median of ${m.runs}`);
+      prepared.push({ row, runner: await impl.prepare(c) });
     } catch (e) {
-      row.error = String(e?.message ?? e)
-        .split("\n")[0]
-        .slice(0, 160);
-      log(`${c.id} ${c.cell} ${impl.name} failed: ${e?.stack ?? e}`);
-    } finally {
-      await runner?.dispose?.();
+      fail(row, e);
     }
+  }
+  try {
+    const runs = prepared.map(
+      ({ runner }) =>
+        () =>
+          runner.run(),
+    );
+    const timings = await measureInTurns(runs, plan, (i, e) => fail(prepared[i].row, e));
+    timings.forEach((m, i) => {
+      const { row, runner } = prepared[i];
+      if (!m) return;
+      Object.assign(row, m, { gflops: c.flops / (m.medianMs * 1e6) });
+      k.outputs.set(row.impl, runner.output());
+      log(`${c.id} ${c.cell} ${row.impl}: ${m.medianMs.toFixed(3)} ms median of ${m.runs}`);
+    });
+  } finally {
+    for (const { runner } of prepared) await runner.dispose?.();
   }
 }
 
