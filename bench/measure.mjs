@@ -56,6 +56,10 @@ export async function measure(run, plan) {
  * @returns {Promise<(Timing | null)[]>}
  */
 export async function measureInTurns(runs, plan, failed) {
+  // With --expose-gc: each case starts from a clean heap. Only here: a forced collection shrinks
+  // the heap, and code that allocates (prettier, say) then collects more often: forcing one
+  // before every turn doubled the generateModule times.
+  globalThis.gc?.();
   const rows = runs.map((run) => ({ run, samples: [], total: 0, done: false, timing: null }));
   const attempt = async (i, body) => {
     try {
@@ -76,7 +80,6 @@ export async function measureInTurns(runs, plan, failed) {
   for (let round = 0; round < ROUNDS; round++) {
     for (let i = 0; i < rows.length; i++) {
       if (rows[i].done) continue;
-      globalThis.gc?.(); // with --expose-gc: each turn starts from a clean heap
       await attempt(i, async (row) => {
         const [start, count] = [row.total, row.samples.length];
         do await timeOne(row, plan);
@@ -103,7 +106,6 @@ export async function measureInTurns(runs, plan, failed) {
 
 /** Warm-up runs; a first run longer than the whole cap is returned as the only sample. */
 async function warmUp(run, plan) {
-  globalThis.gc?.();
   let warm = 0;
   const warmStart = performance.now();
   for (;;) {

@@ -17,6 +17,7 @@ export function methodText(quick) {
     "ONNX Runtime: onnxruntime-node CPU provider, a model with one `LSTM` (or `GRU`, `linear_before_reset = 1`) node built in code (opset 14, IR 8, weights as initializers), `intraOpNumThreads` 1 or 2, `interOpNumThreads` 1, sequential execution, all graph optimisations.",
     "tfjs: `@tensorflow/tfjs-layers` `lstm({ units: H, returnSequences: true, returnState: true, recurrentActivation: 'sigmoid' })` via `model.predict(x, { batchSize: B })` on batch-first input; cpu backend (plain JS) and wasm backend (XNNPACK, SIMD; tfjs turns off wasm threads in Node). The wasm backend's rows run after all others: growing its WebAssembly memory detaches an ArrayBuffer, after which V8 checks every typed-array access in the process for detachment, slowing typed-array JavaScript measured later by about 20%.",
     "tutorial-style JS: `bench/baselines/tutorial.mjs`, nested arrays and helper functions as a blog post would write it; a batch runs as B separate sequences.",
+    "Compile times are taken first, in the fresh process, as a `cellc compile` command runs: compile() is the front end and the passes; generateModule writes the module (with prettier, as the CLI does, and without).",
     "cellc: the built package's public API: `compile(text, { file })`, `generateModule(optIR, { source, passes, target })`, `importKernel(code)`, then `create(weights, options).forward(input, states)`.",
   ];
 }

@@ -55,6 +55,11 @@ log(
  */
 const runsLast = (impl) => impl.name === "tfjs-layers, wasm backend";
 
+// First, while the process is fresh, as a `cellc compile` command runs (later, tfjs' detached
+// buffer slows all typed-array JavaScript, see runsLast).
+const { compileTimes } = await import("./compile-time.mjs");
+const compile = compileTable(await compileTimes(plan));
+
 const cases = [];
 for (const shape of shapes) {
   for (const cell of CELLS) {
@@ -80,8 +85,6 @@ for (const shape of shapes) {
       capped.push(`${shape.id} ${r.cell} ${r.impl} (${r.runs} run${r.runs === 1 ? "" : "s"})`);
 }
 
-const { compileTimes } = await import("./compile-time.mjs");
-const compile = compileTable(await compileTimes(plan));
 console.log(`\n### Compile time\n\n${compile}`);
 
 const facts = { failures, capped, cpu: cpuUsed() };
