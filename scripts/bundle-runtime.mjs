@@ -1,89 +1,133 @@
-// Writes src/compiler/codegen/runtime-bundle.ts: the runtime's PyTorch-stack driver (from
-// src/runtime) as one import-free script, in TS and in JS, for generated modules to embed. One
-// source of truth: the interpreter and every generated kernel share this exact code.
-// Run with `npm run gen` after changing src/runtime; CI fails when the committed file is stale.
-import { readFileSync, writeFileSync } from "node:fs";
+// Writes src/compiler/codegen/runtime-bundle.ts: the code every generated module embeds, as one
+// import-free script in TS and in JS, plus the declarations its `.d.ts` repeats. The sources are
+// the folders src/embedded and src/shared, taken whole; the roots are what src/embedded/index.ts
+// exports (every module) and what src/embedded/wasm-heap.ts exports (modules with WebAssembly
+// kernels); a declaration goes in only if a root reaches it. One source of truth: the float64
+// reference and every generated kernel run this exact code.
+// Runs in every build; CI fails when the committed file is stale.
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { format } from "prettier";
 import ts from "typescript";
 
-// Dependency order; meta.ts holds only types.
-const FILES = [
-  ...[
-    "data-error",
-    "tensor",
-    "size",
-    "meta",
-    "layers",
-    "bind-sizes",
-    "stack",
-    "thread-protocol",
-    "slices",
-    "thread-worker",
-    "threads",
-    "wasm-heap",
-  ],
-];
-// What generated modules call; everything these do not reach is left out. Modules with
-// WebAssembly kernels also embed the second part.
-const ROOTS = [
-  ...["createStack", "asFloat32Tensor", "DataError", "createThreadPool", "serveWorker"],
-  ...["CellMeta", "LayerKernel", "LayerRun", "Tensor", "Sizes", "StackOptions", "FloatArray"],
-  ...["Stack", "ThreadData"],
-];
-const WASM_ROOTS = ["Heap", "rowFloats", "compileKernels", "isTinyLayer", "WasmModule"];
+const SRC = new URL("../src/", import.meta.url);
+const FOLDERS = ["embedded", "shared"];
+const CORE_ENTRY = "embedded/index.ts";
+const WASM_ENTRY = "embedded/wasm-heap.ts";
+/** What a generated module's declarations name; their declarations are exported from it. */
+const PUBLIC_TYPES = ["CellMeta", "FloatArray", "StackOptions", "Tensor"];
+const PRETTIER = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"))
+  .prettier;
+
+/** Every file of the folders, parsed, with the files it imports (which must stay inside them). */
+function readFiles() {
+  const files = new Map();
+  for (const folder of FOLDERS) {
+    for (const name of readdirSync(new URL(folder, SRC)).sort()) {
+      if (!name.endsWith(".ts")) continue;
+      const path = `${folder}/${name}`;
+      const text = readFileSync(new URL(path, SRC), "utf8");
+      const source = ts.createSourceFile(path, text, ts.ScriptTarget.ES2022, true);
+      files.set(path, { path, text, source, imports: importsOf(path, source) });
+    }
+  }
+  return files;
+}
+
+function importsOf(path, source) {
+  const list = [];
+  for (const stmt of source.statements) {
+    if (!(ts.isImportDeclaration(stmt) || ts.isExportDeclaration(stmt))) continue;
+    if (!stmt.moduleSpecifier) continue;
+    const spec = stmt.moduleSpecifier.text;
+    const target = new URL(spec.replace(/\.js$/, ".ts"), new URL(path, SRC)).href.slice(
+      SRC.href.length,
+    );
+    if (!spec.startsWith(".") || !FOLDERS.some((f) => target.startsWith(`${f}/`))) {
+      throw new Error(`${path}: embedded code may import only from ${FOLDERS.join(", ")}: ${spec}`);
+    }
+    list.push(target);
+  }
+  return list;
+}
+
+/** Files in dependency order (imports first), ties by path, so the output is stable. */
+function dependencyOrder(files) {
+  const order = [];
+  const state = new Map();
+  const visit = (path) => {
+    if (state.get(path) === "done") return;
+    if (state.get(path) === "open") throw new Error(`import cycle through ${path}`);
+    state.set(path, "open");
+    for (const dep of files.get(path).imports) visit(dep);
+    state.set(path, "done");
+    order.push(files.get(path));
+  };
+  for (const path of [...files.keys()]) visit(path);
+  return order;
+}
 
 function declarationName(stmt) {
   if (ts.isVariableStatement(stmt)) return stmt.declarationList.declarations[0].name.getText();
   return stmt.name?.getText();
 }
 
-const decls = [];
-for (const file of FILES) {
-  const path = new URL(`../src/runtime/${file}.ts`, import.meta.url);
-  const text = readFileSync(path, "utf8");
-  const source = ts.createSourceFile(`${file}.ts`, text, ts.ScriptTarget.ES2022, true);
-  for (const stmt of source.statements) {
-    if (ts.isImportDeclaration(stmt) || ts.isExportDeclaration(stmt)) continue;
-    const name = declarationName(stmt);
-    if (!name)
-      throw new Error(`${file}.ts: unexpected top-level statement: ${stmt.getText().slice(0, 60)}`);
-    if (decls.some((d) => d.name === name))
-      throw new Error(`${file}.ts: '${name}' is declared twice`);
-    // Keep leading comments (JSDoc), drop the `export` keyword.
-    const full = text
-      .slice(stmt.getFullStart(), stmt.getEnd())
-      .replace(/^(\s*(?:\/\/[^\n]*\n|\/\*[\s\S]*?\*\/\s*)*\s*)export /, "$1");
-    const ids = new Set();
-    const visit = (node) => {
-      if (ts.isIdentifier(node)) ids.add(node.text);
-      ts.forEachChild(node, visit);
-    };
-    visit(stmt);
-    decls.push({ name, file, text: full.replace(/^\n+/, ""), ids });
+function declarations(ordered) {
+  const decls = [];
+  for (const { path, text, source } of ordered) {
+    for (const stmt of source.statements) {
+      if (ts.isImportDeclaration(stmt) || ts.isExportDeclaration(stmt)) continue;
+      const name = declarationName(stmt);
+      if (!name) throw new Error(`${path}: unexpected top-level statement: ${stmt.getText()}`);
+      if (decls.some((d) => d.name === name)) throw new Error(`${path}: '${name}' declared twice`);
+      // Keep leading comments (JSDoc), drop the `export` keyword.
+      const full = text
+        .slice(stmt.getFullStart(), stmt.getEnd())
+        .replace(/^(\s*(?:\/\/[^\n]*\n|\/\*[\s\S]*?\*\/\s*)*\s*)export /, "$1");
+      const ids = new Set();
+      const visit = (node) => {
+        if (ts.isIdentifier(node)) ids.add(node.text);
+        ts.forEachChild(node, visit);
+      };
+      visit(stmt);
+      const isType = ts.isInterfaceDeclaration(stmt) || ts.isTypeAliasDeclaration(stmt);
+      decls.push({ name, isType, text: full.replace(/^\n+/, ""), ids });
+    }
   }
+  return decls;
+}
+
+/** The names a file exports (declared there or re-exported). */
+function exportedNames(file) {
+  const names = [];
+  for (const stmt of file.source.statements) {
+    if (ts.isExportDeclaration(stmt) && stmt.exportClause && ts.isNamedExports(stmt.exportClause)) {
+      for (const el of stmt.exportClause.elements) names.push(el.name.text);
+    } else if (stmt.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) {
+      names.push(declarationName(stmt));
+    }
+  }
+  return names;
 }
 
 /** The declarations `roots` reach, transitively, in file order. */
-function reach(roots) {
+function reach(decls, roots, follow = () => true) {
+  const byName = new Map(decls.map((d) => [d.name, d]));
   const keep = new Set(roots);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const d of decls) {
-      if (!keep.has(d.name)) continue;
-      for (const id of d.ids) {
-        if (id !== d.name && decls.some((o) => o.name === id) && !keep.has(id)) {
-          keep.add(id);
-          grew = true;
-        }
+  const work = [...roots];
+  while (work.length > 0) {
+    const d = byName.get(work.pop());
+    if (!d) continue;
+    for (const id of d.ids) {
+      const other = byName.get(id);
+      if (other && !keep.has(id) && follow(other)) {
+        keep.add(id);
+        work.push(id);
       }
     }
   }
   return decls.filter((d) => keep.has(d.name));
 }
 
-// Formatted here, once, so that generated modules only format their own code.
-const PRETTIER = { printWidth: 100, trailingComma: "all" };
 async function texts(kept) {
   const tsText = await format(kept.map((d) => d.text).join("\n\n"), {
     ...PRETTIER,
@@ -96,17 +140,34 @@ async function texts(kept) {
       removeComments: false,
     },
   }).outputText;
-  return { ts: tsText, js: await format(js, { ...PRETTIER, parser: "babel" }) };
+  // A file without imports or exports gets an `export {};` to stay a module; ours is pasted
+  // into one, so it goes.
+  const jsText = js.replace(/^export \{\};\n/m, "");
+  return { ts: tsText, js: await format(jsText, { ...PRETTIER, parser: "babel" }) };
 }
 
-const core = reach(ROOTS);
-const wasm = reach(WASM_ROOTS).filter((d) => !core.includes(d));
+/** The public types with everything they name, each exported, for a module's `.d.ts`. */
+async function publicDeclarations(decls) {
+  const kept = reach(decls, PUBLIC_TYPES, (d) => d.isType);
+  // A file's opening comment is about the file, not the declaration: only JSDoc stays.
+  const text = kept.map((d) =>
+    d.text
+      .replace(/^(?:\s*\/\/[^\n]*\n)+\s*/, "")
+      .replace(/^((?:\/\*[\s\S]*?\*\/)?\s*)/, "$1export "),
+  );
+  return format(text.join("\n\n"), { ...PRETTIER, parser: "typescript" });
+}
+
+const files = readFiles();
+const decls = declarations(dependencyOrder(files));
+const core = reach(decls, exportedNames(files.get(CORE_ENTRY)));
+const wasm = reach(decls, exportedNames(files.get(WASM_ENTRY))).filter((d) => !core.includes(d));
 const coreText = await texts(core);
 const wasmText = await texts(wasm);
 const names = (list) => JSON.stringify(list.map((d) => d.name));
 
-const out = `// Generated by scripts/bundle-runtime.mjs from src/runtime (${FILES.join(", ")}). Do not edit.
-// The stack driver that every generated module embeds, as TypeScript and as JavaScript.
+const out = `// Generated by scripts/bundle-runtime.mjs from src/embedded and src/shared. Do not edit.
+// The code every generated module embeds, as TypeScript and as JavaScript.
 
 export const RUNTIME_TS = ${JSON.stringify(coreText.ts)};
 
@@ -121,6 +182,12 @@ export const WASM_RUNTIME_TS = ${JSON.stringify(wasmText.ts)};
 export const WASM_RUNTIME_JS = ${JSON.stringify(wasmText.js)};
 
 export const WASM_RUNTIME_NAMES: readonly string[] = ${names(wasm)};
+
+/** The types a module's declarations name, exported, for its \`.d.ts\`. */
+export const PUBLIC_TYPES_DTS = ${JSON.stringify(await publicDeclarations(decls))};
+
+/** Their names, which a \`--ts\` module exports. */
+export const PUBLIC_TYPE_NAMES: readonly string[] = ${JSON.stringify(PUBLIC_TYPES)};
 `;
-writeFileSync(new URL("../src/compiler/codegen/runtime-bundle.ts", import.meta.url), out);
+writeFileSync(new URL("compiler/codegen/runtime-bundle.ts", SRC), out);
 // (quiet: this runs in every build)

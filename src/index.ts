@@ -3,11 +3,11 @@
 import { CompileError, type Diagnostic, DiagnosticBag, type SourceText } from "./diagnostics.js";
 import type { CellFile } from "./dsl/ast.js";
 import { parseActivationSpec, parseCell } from "./dsl/parse.js";
-import type { CellIR } from "./compiler/ir.js";
+import type { CellIR } from "./compiler/ir/ir.js";
 import { lower } from "./compiler/lower.js";
-import { type SlotOverride, resolve } from "./compiler/resolve.js";
-import { library } from "./compiler/resolve-library.js";
-import { verifyIR } from "./compiler/verify.js";
+import { type SlotOverride, resolve } from "./compiler/resolve/resolve.js";
+import { library } from "./compiler/resolve/resolve-library.js";
+import { verifyIR } from "./compiler/ir/verify.js";
 import { type Pass, PIPELINE, runPipeline } from "./compiler/passes/index.js";
 
 export interface CompileOptions {
@@ -92,9 +92,9 @@ function parseOverrides(
 
 export { CompileError, formatDiagnostic, formatShort } from "./diagnostics.js";
 export type { Diagnostic, SourceText, Span } from "./diagnostics.js";
-export type { CellIR, Node, ValueId } from "./compiler/ir.js";
-export { printIR } from "./compiler/print-ir.js";
-export { verifyIR } from "./compiler/verify.js";
+export type { CellIR, Node, ValueId } from "./compiler/ir/ir.js";
+export { printIR } from "./compiler/ir/print-ir.js";
+export { verifyIR } from "./compiler/ir/verify.js";
 export { PIPELINE, runPipeline, type Pass } from "./compiler/passes/index.js";
 export { generateModule, type GeneratedModule } from "./compiler/codegen/index.js";
 export { referenceForward } from "./compiler/reference.js";

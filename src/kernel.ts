@@ -1,11 +1,11 @@
 // From a `.cell` source to a live kernel: compile, generate the standalone module, and import it.
 // The module is imported from a data: URL, exactly as a user would import the file.
 import { generateModule } from "./compiler/codegen/index.js";
-import type { CellIR } from "./compiler/ir.js";
+import type { CellIR } from "./compiler/ir/ir.js";
 import type { SourceText } from "./diagnostics.js";
-import type { CellMeta } from "./runtime/meta.js";
-import type { StackOptions, StackResult } from "./runtime/stack.js";
-import type { Tensor } from "./runtime/tensor.js";
+import type { CellMeta } from "./shared/meta.js";
+import type { StackOptions, StackResult } from "./embedded/stack.js";
+import type { Tensor } from "./shared/tensor.js";
 
 export interface Model {
   forward(input: Tensor, initial?: Readonly<Record<string, Tensor>>): StackResult<Float32Array>;

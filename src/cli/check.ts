@@ -1,6 +1,6 @@
 // `cellc check FILE...`: compiles each cell, prints its diagnostics and a one-line summary.
-import type { CellIR } from "../compiler/ir.js";
-import { formatSymbolicShape } from "../runtime/size.js";
+import type { CellIR } from "../compiler/ir/ir.js";
+import { formatSymbolicShape } from "../shared/size.js";
 import { loadCell } from "./load-cell.js";
 import { ACT_OPTION, activationOverrides, UsageError, type Verb } from "./usage.js";
 

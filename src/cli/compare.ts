@@ -4,10 +4,10 @@
 import { basename } from "node:path";
 import { referenceForward } from "../compiler/reference.js";
 import { type Comparison, compareTensors } from "../runtime/compare.js";
-import { isDataError } from "../runtime/data-error.js";
+import { isDataError } from "../shared/data-error.js";
 import { type ReferenceCase, loadReferenceCase } from "../runtime/reference-case.js";
-import type { StackResult } from "../runtime/stack.js";
-import { type FloatArray, formatShape } from "../runtime/tensor.js";
+import type { StackResult } from "../embedded/stack.js";
+import { type FloatArray, formatShape } from "../shared/tensor.js";
 import { compileCell, shippedCell } from "./kernels.js";
 import { FileError } from "./load-cell.js";
 import { sci, table } from "./table.js";

@@ -1,7 +1,7 @@
 // `cellc ir FILE`: prints the cell's IR, one node per line with its source location; with
 // --after, the IR after a given optimization pass (or after each one).
-import { printIR } from "../compiler/print-ir.js";
-import type { CellIR } from "../compiler/ir.js";
+import { printIR } from "../compiler/ir/print-ir.js";
+import type { CellIR } from "../compiler/ir/ir.js";
 import { loadCell } from "./load-cell.js";
 import { PASSES_OPTION, passesFrom } from "./passes-option.js";
 import { ACT_OPTION, activationOverrides, UsageError, type Verb } from "./usage.js";

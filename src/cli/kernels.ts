@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { CellIR } from "../compiler/ir.js";
+import type { CellIR } from "../compiler/ir/ir.js";
 import { PIPELINE } from "../compiler/passes/index.js";
 import type { SourceText } from "../diagnostics.js";
 import { type KernelModule, loadKernel } from "../kernel.js";

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The `cellc` command: dispatches to a verb. Every failure the user can cause ends in a one-line
 // message and a non-zero exit; only a compiler bug prints more, and only with CELLC_DEBUG=1.
-import { readFileSync } from "node:fs";
-import { isDataError } from "../runtime/data-error.js";
+import { VERSION } from "../package-info.js";
+import { isDataError } from "../shared/data-error.js";
 import { checkVerb } from "./check.js";
 import { irVerb } from "./ir.js";
 import { compileVerb } from "./compile.js";
@@ -12,13 +12,6 @@ import { FileError } from "./load-cell.js";
 import { parseVerbArgs, UsageError, type Verb } from "./usage.js";
 
 const VERBS: readonly Verb[] = [checkVerb, irVerb, compileVerb, runVerb, compareVerb];
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-    version: string;
-  };
-  return pkg.version;
-}
 
 function mainHelp(): string {
   const width = Math.max(...VERBS.map((v) => v.name.length));
@@ -40,7 +33,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return first === undefined ? 2 : 0;
   }
   if (first === "--version" || first === "-v") {
-    process.stdout.write(`cellc ${version()}\n`);
+    process.stdout.write(`cellc ${VERSION}\n`);
     return 0;
   }
   const verb = VERBS.find((v) => v.name === first);

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { referenceForward } from "../compiler/reference.js";
 import { readNpy, writeNpy } from "../runtime/npy.js";
 import { readSafetensors } from "../runtime/safetensors.js";
-import type { StackResult } from "../runtime/stack.js";
-import { formatShape, type FloatArray, type Tensor } from "../runtime/tensor.js";
+import type { StackResult } from "../embedded/stack.js";
+import { formatShape, type FloatArray, type Tensor } from "../shared/tensor.js";
 import type { Model } from "../kernel.js";
 import { compileCell } from "./kernels.js";
 import {

@@ -3,13 +3,13 @@
 // A failed subexpression lowers to null ("poison"), so one mistake is reported once.
 import type { Diagnostic, Span } from "../diagnostics.js";
 import type { BinaryOperator, DeclOf, Expr, ExprOf } from "../dsl/ast.js";
-import { divideSize, formatSymbolicShape, scaleSize, shapeEquals } from "../runtime/size.js";
-import { IRBuilder } from "./builder.js";
+import { divideSize, formatSymbolicShape, scaleSize, shapeEquals } from "../shared/size.js";
+import { IRBuilder } from "./ir/builder.js";
 import * as E from "./errors.js";
-import type { BinaryOp, CellIR, Op, ValueId } from "./ir.js";
-import type { BoundArg, Callee, Resolution } from "./resolution.js";
+import type { BinaryOp, CellIR, Op, ValueId } from "./ir/ir.js";
+import type { BoundArg, Callee, Resolution } from "./resolve/resolution.js";
 import { dce } from "./passes/dce.js";
-import { inferShape } from "./shape-rules.js";
+import { inferShape } from "./ir/shape-rules.js";
 
 type Value = ValueId | null;
 

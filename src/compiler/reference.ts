@@ -1,12 +1,12 @@
 // The reference forward: the float64 interpreter driven over a whole PyTorch-style stack. Simple
 // on purpose (one sample and one step at a time), because it is what everything else is checked by.
-import type { Sizes } from "../runtime/bind-sizes.js";
-import { concreteShape } from "../runtime/bind-sizes.js";
-import { type LayerRun, type StackOptions, type StackResult, runStack } from "../runtime/stack.js";
-import { type Tensor, shapeSize } from "../runtime/tensor.js";
-import type { CellIR } from "./ir.js";
-import { interpretStep } from "./interpret.js";
-import { cellMeta } from "./meta.js";
+import type { Sizes } from "../embedded/bind-sizes.js";
+import { concreteShape } from "../embedded/bind-sizes.js";
+import { type LayerRun, type StackOptions, type StackResult, runStack } from "../embedded/stack.js";
+import { type Tensor, shapeSize } from "../shared/tensor.js";
+import type { CellIR } from "./ir/ir.js";
+import { interpretStep } from "./ir/interpret.js";
+import { cellMeta } from "./ir/meta.js";
 
 export function referenceForward(
   ir: CellIR,

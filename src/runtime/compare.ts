@@ -1,6 +1,6 @@
 // Compares a computed tensor with an expected one the way the fixtures define a pass:
 // |got - want| <= atol + rtol * |want| everywhere, with the worst errors reported.
-import { type Tensor, formatShape } from "./tensor.js";
+import { type Tensor, formatShape } from "../shared/tensor.js";
 
 export interface Tolerance {
   readonly atol: number;

@@ -1,7 +1,7 @@
 // Little-endian bytes <-> float arrays for the tensor file formats. Reads always copy into a fresh
 // array, so the byte offset's alignment never matters; f16 and bf16 widen exactly to f32.
 
-import type { FloatArray } from "./tensor.js";
+import type { FloatArray } from "../shared/tensor.js";
 
 export type FloatKind = "f16" | "bf16" | "f32" | "f64";
 

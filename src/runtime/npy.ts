@@ -4,10 +4,10 @@
 
 import { Buffer } from "node:buffer";
 import { writeFileSync } from "node:fs";
-import { DataError } from "./data-error.js";
+import { DataError } from "../shared/data-error.js";
 import { readDataFile } from "./read-file.js";
 import { BYTES_PER_ITEM, decodeFloats, encodeFloats } from "./float-codec.js";
-import { formatShape, shapeSize, tensor, type Tensor } from "./tensor.js";
+import { formatShape, shapeSize, tensor, type Tensor } from "../shared/tensor.js";
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 // The only dtypes read or written; big-endian and non-float data are refused, never converted.

@@ -1,7 +1,7 @@
 // Reads a data file whole; a missing or unreadable file becomes a one-line DataError, not an
 // errno stack trace.
 import { readFileSync } from "node:fs";
-import { DataError } from "./data-error.js";
+import { DataError } from "../shared/data-error.js";
 
 const REASONS: Readonly<Record<string, string>> = {
   ENOENT: "no such file",

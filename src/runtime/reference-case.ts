@@ -1,12 +1,12 @@
 // Loads a reference case folder in the fixtures format (case.json, weights.safetensors,
 // input.npy, initial states, expected outputs). See test/fixtures/README.md.
 import { join } from "node:path";
-import { DataError } from "./data-error.js";
+import { DataError } from "../shared/data-error.js";
 import type { Tolerance } from "./compare.js";
 import { readNpy } from "./npy.js";
 import { readDataFile } from "./read-file.js";
 import { readSafetensors } from "./safetensors.js";
-import type { Tensor } from "./tensor.js";
+import type { Tensor } from "../shared/tensor.js";
 
 export interface ReferenceCase {
   readonly dir: string;

@@ -3,10 +3,10 @@
 // is a DataError naming the file and, where there is one, the tensor.
 
 import { writeFileSync } from "node:fs";
-import { DataError } from "./data-error.js";
+import { DataError } from "../shared/data-error.js";
 import { readDataFile } from "./read-file.js";
 import { BYTES_PER_ITEM, decodeFloats, encodeFloats, type FloatKind } from "./float-codec.js";
-import { formatShape, shapeSize, tensor, type Tensor } from "./tensor.js";
+import { formatShape, shapeSize, tensor, type Tensor } from "../shared/tensor.js";
 
 // Readable dtypes; halves widen to f32 exactly. Integer and 8-bit float data is refused by name.
 const DTYPES: ReadonlyMap<string, FloatKind> = new Map([

@@ -11,7 +11,7 @@ import { importKernel, type KernelModule } from "../../src/kernel.js";
 import { compareTensors } from "../../src/runtime/compare.js";
 import { readNpy, writeNpy } from "../../src/runtime/npy.js";
 import { loadReferenceCase } from "../../src/runtime/reference-case.js";
-import { tensor } from "../../src/runtime/tensor.js";
+import { tensor } from "../../src/shared/tensor.js";
 import { FIXTURE_DIR, FIXTURE_NAMES } from "../helpers/cells.js";
 import { STACK_FRAME, cellc } from "../helpers/cli.js";
 

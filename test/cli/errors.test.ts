@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readNpy, writeNpy } from "../../src/runtime/npy.js";
 import { readSafetensors, serializeSafetensors } from "../../src/runtime/safetensors.js";
-import { tensor, type Tensor } from "../../src/runtime/tensor.js";
+import { tensor, type Tensor } from "../../src/shared/tensor.js";
 import { FIXTURE_DIR } from "../helpers/cells.js";
 import { STACK_FRAME, cellc, type CliResult } from "../helpers/cli.js";
 

@@ -11,11 +11,11 @@
 // read exactly, in single-layer cells (a layer above reads computed outputs).
 import { describe, expect, it } from "vitest";
 import { generateModule } from "../../src/compiler/codegen/index.js";
-import type { Stage } from "../../src/compiler/ir.js";
+import type { Stage } from "../../src/compiler/ir/ir.js";
 import { PIPELINE } from "../../src/compiler/passes/index.js";
 import { compileOrThrow } from "../../src/index.js";
 import { importKernel } from "../../src/kernel.js";
-import type { StackResult } from "../../src/runtime/stack.js";
+import type { StackResult } from "../../src/embedded/stack.js";
 import { rng } from "../helpers/random.js";
 import {
   ALLOCATION,

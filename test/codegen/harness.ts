@@ -3,12 +3,12 @@
 // declared shapes, and compares the float32 kernel with the float64 interpreter.
 import { expect } from "vitest";
 import { generateModule } from "../../src/compiler/codegen/index.js";
-import type { CellIR } from "../../src/compiler/ir.js";
+import type { CellIR } from "../../src/compiler/ir/ir.js";
 import { PIPELINE } from "../../src/compiler/passes/index.js";
 import { referenceForward } from "../../src/compiler/reference.js";
 import { type KernelModule, importKernel } from "../../src/kernel.js";
-import { evalSize, formatSize } from "../../src/runtime/size.js";
-import type { Tensor } from "../../src/runtime/tensor.js";
+import { evalSize, formatSize } from "../../src/shared/size.js";
+import type { Tensor } from "../../src/shared/tensor.js";
 import { compileOrThrow } from "../../src/index.js";
 import { randomTensor } from "../helpers/random.js";
 

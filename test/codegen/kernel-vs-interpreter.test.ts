@@ -5,7 +5,7 @@
 // and agree within float32 rounding.
 import { describe, expect, it } from "vitest";
 import { generateModule } from "../../src/compiler/codegen/index.js";
-import { cellMeta } from "../../src/compiler/meta.js";
+import { cellMeta } from "../../src/compiler/ir/meta.js";
 import { referenceForward } from "../../src/compiler/reference.js";
 import { type KernelModule, importKernel } from "../../src/kernel.js";
 import { cellSource } from "../helpers/cells.js";

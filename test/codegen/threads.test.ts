@@ -7,10 +7,10 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { KernelModule } from "../../src/kernel.js";
-import type { Tensor } from "../../src/runtime/tensor.js";
+import type { Tensor } from "../../src/shared/tensor.js";
 import { cellSource } from "../helpers/cells.js";
 import { rng } from "../helpers/random.js";
-import { planPieces } from "../../src/runtime/slices.js";
+import { planPieces } from "../../src/embedded/slices.js";
 import { type Passes, type StackConfig, makeStack, uniform, variantCache } from "./harness.js";
 
 const variant = variantCache();

@@ -6,7 +6,7 @@ import { generateModule } from "../../src/compiler/codegen/index.js";
 import { PIPELINE } from "../../src/compiler/passes/index.js";
 import { compileOrThrow } from "../../src/index.js";
 import { type KernelModule, importKernel } from "../../src/kernel.js";
-import type { Tensor } from "../../src/runtime/tensor.js";
+import type { Tensor } from "../../src/shared/tensor.js";
 import { cellSource } from "../helpers/cells.js";
 import { rng } from "../helpers/random.js";
 import { makeStack, uniform } from "./harness.js";

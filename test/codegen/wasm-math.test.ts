@@ -6,7 +6,7 @@ import { Code } from "../../src/compiler/wasm/code.js";
 import { VectorMath } from "../../src/compiler/wasm/math.js";
 import { assemble } from "../../src/compiler/wasm/module.js";
 import { I32 } from "../../src/compiler/wasm/opcodes.js";
-import { Heap, compileKernels } from "../../src/runtime/wasm-heap.js";
+import { Heap, compileKernels } from "../../src/embedded/wasm-heap.js";
 
 type MathFn = "exp" | "sigmoid" | "tanh";
 

@@ -3,11 +3,10 @@
 // reviewable diff. Refresh with `npm run test:update`; with CI=true a missing or changed file fails.
 import { format } from "prettier";
 import { describe, expect, it } from "vitest";
-
-const PRETTIER = { printWidth: 100, trailingComma: "all" } as const;
+import { FORMAT_OPTIONS as PRETTIER } from "../../src/package-info.js";
 import { generateModule } from "../../src/compiler/codegen/index.js";
 import { PIPELINE } from "../../src/compiler/passes/index.js";
-import { printIR } from "../../src/compiler/print-ir.js";
+import { printIR } from "../../src/compiler/ir/print-ir.js";
 import { compileOrThrow } from "../../src/index.js";
 import { CELL_NAMES, cellSource } from "../helpers/cells.js";
 

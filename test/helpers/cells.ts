@@ -1,7 +1,7 @@
 // Shared by the suites: the shipped cells, compiled once per file and activation set.
 import { readFileSync, readdirSync } from "node:fs";
 import { compileOrThrow } from "../../src/index.js";
-import type { CellIR } from "../../src/compiler/ir.js";
+import type { CellIR } from "../../src/compiler/ir/ir.js";
 
 export const CELL_NAMES: readonly string[] = readdirSync("cells")
   .filter((f) => f.endsWith(".cell"))

@@ -1,5 +1,5 @@
 // Seeded random data for tests: the same seed gives the same tensors on every machine.
-import type { Tensor } from "../../src/runtime/tensor.js";
+import type { Tensor } from "../../src/shared/tensor.js";
 
 /** mulberry32: tiny, fast, and good enough to fill test tensors. */
 export function rng(seed: number): () => number {

@@ -2,12 +2,12 @@
 // hash-conses and lowering drops dead nodes, and every rewriting pass rebuilds the same way), so
 // their effect is shown on hand-edited IR; on real IR they must hand back their input untouched.
 import { describe, expect, it } from "vitest";
-import type { CellIR } from "../../src/compiler/ir.js";
+import type { CellIR } from "../../src/compiler/ir/ir.js";
 import { PIPELINE } from "../../src/compiler/passes/index.js";
 import { cse } from "../../src/compiler/passes/cse.js";
 import { dce } from "../../src/compiler/passes/dce.js";
 import { hoist } from "../../src/compiler/passes/hoist.js";
-import { verifyIR } from "../../src/compiler/verify.js";
+import { verifyIR } from "../../src/compiler/ir/verify.js";
 import { CELL_NAMES, compileCell } from "../helpers/cells.js";
 import { insertNode, setArg, withoutId } from "./edit-ir.js";
 import { CTX, expressions, lower, pointwise, run, text } from "./helpers.js";

@@ -1,6 +1,6 @@
 // Hand edits of lowered IR, for passes that the front end never gives work: the builder
 // hash-conses and lowering drops dead code, so duplicates and dead nodes must be made by hand.
-import type { CellIR, Node, ValueId } from "../../src/compiler/ir.js";
+import type { CellIR, Node, ValueId } from "../../src/compiler/ir/ir.js";
 
 type Loose = Record<string, unknown> & { id: ValueId; args: readonly ValueId[] };
 

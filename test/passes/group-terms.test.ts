@@ -2,7 +2,7 @@
 // are added first (once, at load time), then the input-only ones, and the per-step terms last:
 // W_ih @ x + b_ih + W_hh @ h + b_hh -> W_hh @ h + (W_ih @ x + (b_ih + b_hh)).
 import { describe, expect, it } from "vitest";
-import type { CellIR } from "../../src/compiler/ir.js";
+import type { CellIR } from "../../src/compiler/ir/ir.js";
 import { groupTerms } from "../../src/compiler/passes/group-terms.js";
 import { cell, count, expressions, lower, pointwise, run, stagesOf } from "./helpers.js";
 

@@ -1,12 +1,12 @@
 // Shared by the pass suites: lowering a source with no passes, running passes the way the
 // pipeline does (verifier on after each one), and reading the IR back: op counts, stages, text.
-import type { CellIR, Node, Op, Stage, ValueId } from "../../src/compiler/ir.js";
+import type { CellIR, Node, Op, Stage, ValueId } from "../../src/compiler/ir/ir.js";
 import { type Pass, PIPELINE, runPipeline } from "../../src/compiler/passes/index.js";
 import { hoist } from "../../src/compiler/passes/hoist.js";
 import type { PassContext } from "../../src/compiler/passes/pass.js";
-import { printIR } from "../../src/compiler/print-ir.js";
+import { printIR } from "../../src/compiler/ir/print-ir.js";
 import { compileOrThrow } from "../../src/index.js";
-import { formatSize } from "../../src/runtime/size.js";
+import { formatSize } from "../../src/shared/size.js";
 
 /** What `compile()` hands the pipeline in tests: the verifier runs after every pass. */
 export const CTX: PassContext = { verify: true };

@@ -2,8 +2,8 @@
 // only, once at load time), sequence (reads the input but no state: before the time loop, for
 // all steps at once) or step. It only annotates; it never adds, removes or reorders nodes.
 import { describe, expect, it } from "vitest";
-import type { CellIR } from "../../src/compiler/ir.js";
-import { STAGE_ORDER } from "../../src/compiler/ir.js";
+import type { CellIR } from "../../src/compiler/ir/ir.js";
+import { STAGE_ORDER } from "../../src/compiler/ir/ir.js";
 import { PIPELINE } from "../../src/compiler/passes/index.js";
 import { cse } from "../../src/compiler/passes/cse.js";
 import { hoist } from "../../src/compiler/passes/hoist.js";

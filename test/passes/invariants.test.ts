@@ -2,9 +2,9 @@
 // checked on the shipped and custom cells both where the pipeline runs the pass and on the IR
 // as lowered, where it meets sums and products in their written form.
 import { describe, expect, it } from "vitest";
-import type { CellIR } from "../../src/compiler/ir.js";
+import type { CellIR } from "../../src/compiler/ir/ir.js";
 import { PIPELINE } from "../../src/compiler/passes/index.js";
-import { verifyIR } from "../../src/compiler/verify.js";
+import { verifyIR } from "../../src/compiler/ir/verify.js";
 import { CELL_NAMES, compileCell } from "../helpers/cells.js";
 import { CUSTOM_CELLS } from "./custom-cells.js";
 import { CTX, inputOf, lower, text } from "./helpers.js";

@@ -2,7 +2,7 @@
 // stacked matrix, sliced back into the original products: Wi @ x, Wf @ x -> [Wi; Wf] @ x.
 import { describe, expect, it } from "vitest";
 import { mergeMatvec } from "../../src/compiler/passes/merge-matvec.js";
-import { formatSize } from "../../src/runtime/size.js";
+import { formatSize } from "../../src/shared/size.js";
 import {
   cell,
   count,

@@ -4,12 +4,12 @@
 // folded into the products (added before the loop for a GRU on concat), products that share a
 // vector merged.
 import { describe, expect, it } from "vitest";
-import type { CellIR, Node } from "../../src/compiler/ir.js";
+import type { CellIR, Node } from "../../src/compiler/ir/ir.js";
 import { groupTerms } from "../../src/compiler/passes/group-terms.js";
 import { PIPELINE } from "../../src/compiler/passes/index.js";
 import { hoist } from "../../src/compiler/passes/hoist.js";
 import { splitConcat } from "../../src/compiler/passes/split-concat.js";
-import { formatSize } from "../../src/runtime/size.js";
+import { formatSize } from "../../src/shared/size.js";
 import { CELL_NAMES, compileCell } from "../helpers/cells.js";
 import {
   BIAS_FIRST_RNN,

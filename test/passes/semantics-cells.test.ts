@@ -10,7 +10,7 @@
 // relative above, keeps a wide margin, while a wrong term, sign or slice moves outputs by 1e-3
 // or more (the mutant below). The passes that do not reassociate must be bit-exact.
 import { describe, expect, it } from "vitest";
-import type { CellIR, Node } from "../../src/compiler/ir.js";
+import type { CellIR, Node } from "../../src/compiler/ir/ir.js";
 import { PIPELINE } from "../../src/compiler/passes/index.js";
 import { fuseBias } from "../../src/compiler/passes/fuse-bias.js";
 import { groupTerms } from "../../src/compiler/passes/group-terms.js";

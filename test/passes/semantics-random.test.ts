@@ -11,11 +11,11 @@
 //   pipeline, group-terms included, the values must equal the lowered IR's exactly.
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
-import { interpretStep } from "../../src/compiler/interpret.js";
-import type { CellIR } from "../../src/compiler/ir.js";
+import { interpretStep } from "../../src/compiler/ir/interpret.js";
+import type { CellIR } from "../../src/compiler/ir/ir.js";
 import { groupTerms } from "../../src/compiler/passes/group-terms.js";
 import { PIPELINE } from "../../src/compiler/passes/index.js";
-import { verifyIR } from "../../src/compiler/verify.js";
+import { verifyIR } from "../../src/compiler/ir/verify.js";
 import { compile } from "../../src/index.js";
 import { type Cell, cellText } from "../property/element-wise-cells.js";
 import { identical } from "./compare.js";

@@ -2,8 +2,8 @@
 // by comparing the simplified IR with the IR of the source written in its simplified form (as
 // expressions: a rewrite may leave the nodes numbered in another order).
 import { describe, expect, it } from "vitest";
-import { interpretStep } from "../../src/compiler/interpret.js";
-import type { CellIR } from "../../src/compiler/ir.js";
+import { interpretStep } from "../../src/compiler/ir/interpret.js";
+import type { CellIR } from "../../src/compiler/ir/ir.js";
 import { foldConstants } from "../../src/compiler/passes/fold-constants.js";
 import { simplify } from "../../src/compiler/passes/simplify.js";
 import { count, expressions, lower, pointwise, run } from "./helpers.js";

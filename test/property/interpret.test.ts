@@ -4,8 +4,8 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
 import { compile } from "../../src/index.js";
-import { interpretStep } from "../../src/compiler/interpret.js";
-import { verifyIR } from "../../src/compiler/verify.js";
+import { interpretStep } from "../../src/compiler/ir/interpret.js";
+import { verifyIR } from "../../src/compiler/ir/verify.js";
 import {
   ACTIVATION_NAMES,
   ACTIVATIONS,

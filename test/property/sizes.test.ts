@@ -13,7 +13,7 @@ import {
   sizeVar,
   solveSize,
   subSizes,
-} from "../../src/runtime/size.js";
+} from "../../src/shared/size.js";
 
 const NAMES = ["H", "I", "P", "K", "n_2"] as const;
 type Binding = ReadonlyMap<string, number>;

@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { DataError } from "../../src/runtime/data-error.js";
+import { DataError } from "../../src/shared/data-error.js";
 import { parseNpy, readNpy, serializeNpy, writeNpy } from "../../src/runtime/npy.js";
-import { tensor, type Tensor } from "../../src/runtime/tensor.js";
+import { tensor, type Tensor } from "../../src/shared/tensor.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
 const CASES = readdirSync(FIXTURES, { withFileTypes: true })

@@ -2,7 +2,7 @@
 // 1-3 layers, both directions, batch-first or not, projection, with and without biases.
 import { describe, expect, it } from "vitest";
 import { referenceForward } from "../../src/compiler/reference.js";
-import type { Tensor } from "../../src/runtime/tensor.js";
+import type { Tensor } from "../../src/shared/tensor.js";
 import { compileCell } from "../helpers/cells.js";
 import { randomTensor, rng } from "../helpers/random.js";
 import { type RnnConfig, referenceRnn } from "./reference-rnn.js";

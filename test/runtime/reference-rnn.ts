@@ -1,6 +1,6 @@
 // Hand-written float64 nn.LSTM (with proj_size) and nn.GRU, straight from PyTorch's documented
 // equations: an oracle independent of the compiler, for random shapes the fixtures do not cover.
-import type { Tensor } from "../../src/runtime/tensor.js";
+import type { Tensor } from "../../src/shared/tensor.js";
 
 export interface RnnConfig {
   readonly kind: "lstm" | "gru";

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { DataError } from "../../src/runtime/data-error.js";
+import { DataError } from "../../src/shared/data-error.js";
 import { bf16ToF32, f16ToF32 } from "../../src/runtime/float-codec.js";
 import {
   parseSafetensors,
@@ -14,7 +14,7 @@ import {
   serializeSafetensors,
   writeSafetensors,
 } from "../../src/runtime/safetensors.js";
-import { tensor, type Tensor } from "../../src/runtime/tensor.js";
+import { tensor, type Tensor } from "../../src/shared/tensor.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
 const CASES = readdirSync(FIXTURES, { withFileTypes: true })

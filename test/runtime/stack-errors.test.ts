@@ -2,8 +2,8 @@
 // the expected shape (sizes filled in) and the shape found.
 import { describe, expect, it } from "vitest";
 import { referenceForward } from "../../src/compiler/reference.js";
-import { DataError } from "../../src/runtime/data-error.js";
-import type { Tensor } from "../../src/runtime/tensor.js";
+import { DataError } from "../../src/shared/data-error.js";
+import type { Tensor } from "../../src/shared/tensor.js";
 import { compileOrThrow } from "../../src/index.js";
 import { compileCell } from "../helpers/cells.js";
 import { randomTensor, rng } from "../helpers/random.js";

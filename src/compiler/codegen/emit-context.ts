@@ -1,7 +1,7 @@
 // What every part of the kernel emitter shares: the scheduled IR, where values live, names,
 // helpers, and whether to add TypeScript annotations.
 import { LineMap, type SourceText } from "../../diagnostics.js";
-import type { CellIR, Node } from "../ir.js";
+import type { CellIR, Node } from "../ir/ir.js";
 import type { HelperManager } from "./helpers.js";
 import type { Home, Layout } from "./layout.js";
 import { commentText } from "./literals.js";

@@ -1,12 +1,13 @@
 // Emits the `.d.ts` that goes with a generated `.js` module.
-import type { CellIR } from "../ir.js";
-import { RUNTIME_TYPES, modelTypes } from "./public-types.js";
+import type { CellIR } from "../ir/ir.js";
+import { modelTypes } from "./public-types.js";
+import { PUBLIC_TYPES_DTS } from "./runtime-bundle.js";
 
 export function emitDts(ir: CellIR, header: readonly string[]): string {
   return [
     ...header,
     "",
-    RUNTIME_TYPES,
+    PUBLIC_TYPES_DTS,
     modelTypes(ir),
     "export declare const meta: CellMeta;",
     "",

@@ -3,7 +3,7 @@
 // kernels touch lives in WebAssembly memory (`heap.f32`); variables named after buffers hold float
 // indices into it. Inputs and initial states are copied in, outputs and final states copied out,
 // once per call; rows are padded (`rowFloats`) so whole vectors fit.
-import type { Node, ValueId } from "../ir.js";
+import type { Node, ValueId } from "../ir/ir.js";
 import type { PointwiseSpec, WasmSource } from "../wasm/pointwise.js";
 import { pointwiseFunction } from "../wasm/pointwise.js";
 import type { WasmFunction } from "../wasm/module.js";

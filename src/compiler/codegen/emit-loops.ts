@@ -1,6 +1,6 @@
 // Emits the per-sample kernels of the sequence and step stages: fused element-wise loops, GEMMs
 // (W @ v for every sample), concats, and copies of state updates and the output.
-import type { Node, ValueId } from "../ir.js";
+import type { Node, ValueId } from "../ir/ir.js";
 import { type EmitContext, indexExpr, read, sourceComments } from "./emit-context.js";
 import type { Home } from "./layout.js";
 import { type Rendered, atom, renderNode } from "./render-expr.js";

@@ -1,8 +1,8 @@
 // Emits a whole standalone module: a header saying how it was made, `meta`, the helpers the
 // kernel uses, the layer kernel, the embedded stack runtime, and `create`. It imports nothing.
 import type { SourceText } from "../../diagnostics.js";
-import { cellMeta } from "../meta.js";
-import type { CellIR } from "../ir.js";
+import { cellMeta } from "../ir/meta.js";
+import type { CellIR } from "../ir/ir.js";
 import { type EmitContext } from "./emit-context.js";
 import { emitLayer } from "./emit-layer.js";
 import { emitLayerWasm, WasmKernels } from "./emit-layer-wasm.js";
@@ -16,6 +16,7 @@ import { commentText, numberLiteral, stringLiteral } from "./literals.js";
 import { NameManager } from "./names.js";
 import { modelTypes } from "./public-types.js";
 import {
+  PUBLIC_TYPE_NAMES,
   RUNTIME_JS,
   RUNTIME_NAMES,
   RUNTIME_TS,
@@ -247,5 +248,5 @@ function emitCreate(w: CodeWriter, typed: boolean): void {
     `export function serveThread(data${typed ? ": unknown" : ""})${typed ? ": void" : ""}`,
     () => w.line(`serveWorker(data${typed ? " as ThreadData" : ""}, makeStack);`),
   );
-  if (typed) w.line("export type { CellMeta, FloatArray, StackOptions, Tensor };");
+  if (typed) w.line(`export type { ${PUBLIC_TYPE_NAMES.join(", ")} };`);
 }

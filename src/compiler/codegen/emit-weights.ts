@@ -1,7 +1,7 @@
 // Emits what a layer computes once, when it is created: its weights (absent optional ones filled)
 // and every value that depends on the weights alone, such as a folded bias.
-import type { Node, ValueId } from "../ir.js";
-import { isLeaf } from "../ir.js";
+import type { Node, ValueId } from "../ir/ir.js";
+import { isLeaf } from "../ir/ir.js";
 import { type EmitContext, indexExpr, read, sourceComments } from "./emit-context.js";
 import { numberLiteral, stringLiteral } from "./literals.js";
 import { type Rendered, atom, renderNode } from "./render-expr.js";

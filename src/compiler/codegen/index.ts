@@ -1,8 +1,8 @@
 // Code generation's front door: IR in, a formatted standalone module (and its .d.ts) out.
 import { format } from "prettier";
 import type { SourceText } from "../../diagnostics.js";
-import { VERSION } from "../../version.js";
-import type { CellIR } from "../ir.js";
+import { FORMAT_OPTIONS, VERSION } from "../../package-info.js";
+import type { CellIR } from "../ir/ir.js";
 import { emitDts } from "./emit-dts.js";
 import { emitModule, moduleHeader, spliceFixedParts } from "./emit-module.js";
 
@@ -28,8 +28,6 @@ export interface GeneratedModule {
   /** The declarations for `code` (for a JavaScript module). */
   readonly dts: string;
 }
-
-const PRETTIER = { printWidth: 100, trailingComma: "all" } as const;
 
 export async function generateModule(
   ir: CellIR,
@@ -57,7 +55,7 @@ export async function generateModule(
 /** Formats generated code; a parse failure here is a compiler bug, reported briefly. */
 async function formatted(code: string, parser: "typescript" | "babel"): Promise<string> {
   try {
-    return await format(code, { ...PRETTIER, parser });
+    return await format(code, { ...FORMAT_OPTIONS, parser });
   } catch (e) {
     const first = String((e as Error).message)
       .split("\n")[0]!

@@ -1,8 +1,8 @@
 // Where each value lives in the generated kernel and how one element of it is addressed: a
 // literal, a load-time array or number, the input, a state, or a buffer with one row per sample
 // (step stage) or per (step, sample) pair (sequence stage). Slices are views: a home plus an offset.
-import { type Size, addSizes, sizeConst } from "../../runtime/size.js";
-import type { CellIR, ValueId } from "../ir.js";
+import { type Size, addSizes, sizeConst } from "../../shared/size.js";
+import type { CellIR, ValueId } from "../ir/ir.js";
 import { numberLiteral } from "./literals.js";
 import type { NameManager } from "./names.js";
 import type { Schedule } from "./schedule.js";

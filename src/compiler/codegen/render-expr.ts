@@ -1,8 +1,8 @@
 // Renders element-wise IR nodes as JavaScript expressions, with parentheses from a precedence
 // table. Semantics match the float64 interpreter exactly: comparisons give 1 or 0, and `select`
 // takes its first branch for any nonzero condition, NaN included.
-import type { BinaryOp, Node, UnaryOp, ValueId } from "../ir.js";
-import { isBinary, isUnary } from "../ir.js";
+import type { BinaryOp, Node, UnaryOp, ValueId } from "../ir/ir.js";
+import { isBinary, isUnary } from "../ir/ir.js";
 import type { HelperManager } from "./helpers.js";
 
 // JavaScript precedence, loosest first (only the levels generated code uses).

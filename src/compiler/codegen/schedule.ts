@@ -3,9 +3,9 @@
 // concat, or one fused loop over batch rows and units for a run of element-wise nodes). Inside a
 // fused loop a value used once is inlined into its consumer; a value needed elsewhere gets a
 // buffer ("materialized"). Slices are views and cost nothing.
-import { type Size, sizeKey } from "../../runtime/size.js";
-import type { CellIR, Node, NodeOf, Stage, ValueId } from "../ir.js";
-import { isBinary, isUnary, rootsOf } from "../ir.js";
+import { type Size, sizeKey } from "../../shared/size.js";
+import type { CellIR, Node, NodeOf, Stage, ValueId } from "../ir/ir.js";
+import { isBinary, isUnary, rootsOf } from "../ir/ir.js";
 
 /** A matrix product, plain or starting from a bias. */
 export type GemmNode = NodeOf<"matvec"> | NodeOf<"affine">;

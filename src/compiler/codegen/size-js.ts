@@ -1,5 +1,5 @@
 // Symbolic sizes as JavaScript arithmetic over the kernel's size constants: `4 * H + I`.
-import type { Size } from "../../runtime/size.js";
+import type { Size } from "../../shared/size.js";
 
 export function sizeJs(size: Size, vars: ReadonlyMap<string, string>): string {
   const parts: string[] = [];

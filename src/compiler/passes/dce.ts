@@ -1,8 +1,8 @@
 // Dead-code elimination: keeps only the nodes that the state updates and the output depend on,
 // renumbered densely in their original order. Requires: verified IR. Guarantees: verified IR with
 // no unreachable node. Idempotent.
-import type { CellIR, Node, ValueId } from "../ir.js";
-import { rootsOf } from "../ir.js";
+import type { CellIR, Node, ValueId } from "../ir/ir.js";
+import { rootsOf } from "../ir/ir.js";
 import type { Pass } from "./pass.js";
 
 function liveNodes(ir: CellIR): boolean[] {

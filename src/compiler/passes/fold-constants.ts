@@ -1,8 +1,8 @@
 // Constant folding: an element-wise op whose arguments are all constants becomes a constant,
 // computed with the interpreter's own arithmetic, so folding never disagrees with it.
 // Requires: verified IR. Guarantees: no element-wise node has only constant arguments. Idempotent.
-import { evaluateScalar } from "../interpret.js";
-import { isBinary, isUnary } from "../ir.js";
+import { evaluateScalar } from "../ir/interpret.js";
+import { isBinary, isUnary } from "../ir/ir.js";
 import type { Pass } from "./pass.js";
 import { rebuild, sameIR } from "./rebuild.js";
 

@@ -4,8 +4,8 @@
 // state added to the input projection must not pull that projection into the time loop.
 // Requires: verified IR. Guarantees: no `add` has as an argument a product that nothing else
 // uses and a bias from the same or an earlier stage. Idempotent.
-import { shapeEquals } from "../../runtime/size.js";
-import { STAGE_ORDER, type ValueId } from "../ir.js";
+import { shapeEquals } from "../../shared/size.js";
+import { STAGE_ORDER, type ValueId } from "../ir/ir.js";
 import { computeStages } from "./stages.js";
 import type { Pass } from "./pass.js";
 import { rebuild, sameIR } from "./rebuild.js";

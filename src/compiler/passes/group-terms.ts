@@ -5,9 +5,9 @@
 // a stage. This reassociates float additions (as any BLAS-backed LSTM does), so results may
 // differ in the last bits. Requires: verified IR. Guarantees: in every sum, the terms of each
 // stage are added together before terms of a later stage. Idempotent.
-import type { IRBuilder } from "../builder.js";
-import type { CellIR, Stage, ValueId } from "../ir.js";
-import { shapeEquals } from "../../runtime/size.js";
+import type { IRBuilder } from "../ir/builder.js";
+import type { CellIR, Stage, ValueId } from "../ir/ir.js";
+import { shapeEquals } from "../../shared/size.js";
 import type { Pass } from "./pass.js";
 import { rebuild, sameIR } from "./rebuild.js";
 import { computeStages } from "./stages.js";

@@ -3,7 +3,7 @@
 // not on a state (the input projection W_ih @ x + b) are computed for all steps before the time
 // loop, where they become one GEMM over T*B rows. Requires: verified IR. Guarantees: every node
 // has a stage no earlier than its arguments'. Idempotent. Runs last: rewriting passes drop stages.
-import type { Node } from "../ir.js";
+import type { Node } from "../ir/ir.js";
 import type { Pass } from "./pass.js";
 import { computeStages } from "./stages.js";
 

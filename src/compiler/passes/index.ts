@@ -1,7 +1,7 @@
 // The optimization pipeline, listed once. Each pass is pure; with `verify` on (always in tests)
 // the IR is checked after every pass, and `dump` sees the IR after each one.
-import type { CellIR } from "../ir.js";
-import { verifyIR } from "../verify.js";
+import type { CellIR } from "../ir/ir.js";
+import { verifyIR } from "../ir/verify.js";
 import { cse } from "./cse.js";
 import { dce } from "./dce.js";
 import { foldConstants } from "./fold-constants.js";

@@ -3,8 +3,8 @@
 // slices replace the four. One pass over W and x instead of four: the gate blocks of an LSTM
 // written gate by gate run like PyTorch's single [4H, I] matrix. Requires: verified IR.
 // Guarantees: no two products with a load-time matrix share their vector. Idempotent.
-import { addSizes, sizeConst } from "../../runtime/size.js";
-import type { ValueId } from "../ir.js";
+import { addSizes, sizeConst } from "../../shared/size.js";
+import type { ValueId } from "../ir/ir.js";
 import type { Pass } from "./pass.js";
 import { rebuild, sameIR } from "./rebuild.js";
 import { computeStages } from "./stages.js";

@@ -1,5 +1,5 @@
 // The pass interface: a pure function from IR to IR with a name, listed once in the pipeline.
-import type { CellIR } from "../ir.js";
+import type { CellIR } from "../ir/ir.js";
 
 export interface PassContext {
   /** Run the IR verifier after each pass (always on in tests). */

@@ -1,8 +1,8 @@
 // Rebuilds IR through a fresh IRBuilder, node by node in order, letting a pass replace any node.
 // Re-emitting hash-conses, so structurally equal nodes merge (CSE by construction), and nodes that
 // a rewrite bypasses are dropped. Stages are not kept: `hoist` runs after rewriting passes.
-import { IRBuilder } from "../builder.js";
-import type { CellIR, Node, ValueId } from "../ir.js";
+import { IRBuilder } from "../ir/builder.js";
+import type { CellIR, Node, ValueId } from "../ir/ir.js";
 import { dce } from "./dce.js";
 
 /**

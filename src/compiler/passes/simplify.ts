@@ -2,9 +2,9 @@
 // sweep reaches a fixpoint). A rule fires only when its result has the node's own shape: a
 // scalar never stands in for a vector. Requires: verified IR. Guarantees: none of the rules below
 // applies anywhere. Idempotent.
-import type { IRBuilder } from "../builder.js";
-import type { Node, Op, ValueId } from "../ir.js";
-import { shapeEquals } from "../../runtime/size.js";
+import type { IRBuilder } from "../ir/builder.js";
+import type { Node, Op, ValueId } from "../ir/ir.js";
+import { shapeEquals } from "../../shared/size.js";
 import type { Pass } from "./pass.js";
 import { rebuild, sameIR } from "./rebuild.js";
 

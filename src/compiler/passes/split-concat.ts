@@ -7,8 +7,8 @@
 // the columns, as group-terms does. Only for load-time matrices, and only when the parts' stages
 // differ (otherwise one product is better). Requires: verified IR. Guarantees: no product of a
 // load-time matrix with a concat whose parts run in different stages. Idempotent.
-import { addSizes, sizeConst } from "../../runtime/size.js";
-import type { ValueId } from "../ir.js";
+import { addSizes, sizeConst } from "../../shared/size.js";
+import type { ValueId } from "../ir/ir.js";
 import type { Pass } from "./pass.js";
 import { rebuild, sameIR } from "./rebuild.js";
 import { computeStages } from "./stages.js";

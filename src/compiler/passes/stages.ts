@@ -1,8 +1,8 @@
 // The earliest stage each node can run in: weight (params and constants only), sequence (the
 // input but no state), or step. Shared by `hoist`, which records it, and by passes that regroup
 // computations by stage.
-import type { Node, Stage } from "../ir.js";
-import { STAGE_ORDER } from "../ir.js";
+import type { Node, Stage } from "../ir/ir.js";
+import { STAGE_ORDER } from "../ir/ir.js";
 
 function leafStage(n: Node): Stage | null {
   switch (n.op) {

@@ -8,7 +8,7 @@
 // and, for a single row, 1 row x 8 outputs with three partial sums per output (six sums).
 import { Code, type Local } from "./code.js";
 import type { WasmFunction } from "./module.js";
-import { PANEL } from "../../runtime/wasm-heap.js";
+import { PANEL } from "../../embedded/wasm-heap.js";
 import { I32, Op, Simd, V128 } from "./opcodes.js";
 
 export { PANEL };

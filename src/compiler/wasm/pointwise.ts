@@ -2,8 +2,8 @@
 // for each row, four elements at a time, every node of the loop in order. Operands are arrays in
 // memory, each passed as (address of row 0, bytes per row); rows have room for whole vectors, so
 // the last vector of a row may compute a few padding lanes, which nothing reads.
-import type { Node, ValueId } from "../ir.js";
-import { isBinary, isUnary } from "../ir.js";
+import type { Node, ValueId } from "../ir/ir.js";
+import { isBinary, isUnary } from "../ir/ir.js";
 import { Code, type Local } from "./code.js";
 import { VectorMath } from "./math.js";
 import type { WasmFunction } from "./module.js";

@@ -3,35 +3,51 @@
 // Passes: fold-constants, simplify, split-concat, group-terms, merge-matvec, fuse-bias, cse, dce, hoist
 // Use: create(weights, { batchFirst }).forward(input, initialStates), as PyTorch's nn.LSTM.
 
-export type FloatArray = Float32Array | Float64Array;
-
-export interface Tensor<A extends FloatArray = FloatArray> {
-  readonly data: A;
-  readonly shape: readonly number[];
+export interface SizeTerm {
+  readonly name: string;
+  readonly coeff: number;
 }
 
 /** A size such as 4*H + 1: constant + sum of coeff * name. */
 export interface Size {
   readonly constant: number;
-  readonly terms: readonly { readonly name: string; readonly coeff: number }[];
+  readonly terms: readonly SizeTerm[];
+}
+
+export type Shape = readonly Size[];
+
+export interface ValueMeta {
+  readonly name: string;
+  readonly shape: Shape;
+}
+
+export interface ParamMeta extends ValueMeta {
+  /** Absent weights are filled with this value; null means the weight is required. */
+  readonly fill: number | null;
+}
+
+export interface SlotMeta {
+  readonly slot: string;
+  readonly activation: string;
+  readonly args: readonly number[];
 }
 
 export interface CellMeta {
   readonly name: string;
   readonly sizes: readonly string[];
-  readonly input: { readonly name: string; readonly shape: readonly Size[] };
-  readonly states: readonly { readonly name: string; readonly shape: readonly Size[] }[];
-  readonly params: readonly {
-    readonly name: string;
-    readonly shape: readonly Size[];
-    readonly fill: number | null;
-  }[];
-  readonly output: { readonly name: string; readonly shape: readonly Size[] };
-  readonly slots: readonly {
-    readonly slot: string;
-    readonly activation: string;
-    readonly args: readonly number[];
-  }[];
+  readonly input: ValueMeta;
+  readonly states: readonly ValueMeta[];
+  readonly params: readonly ParamMeta[];
+  /** The per-step output; its size is what the next layer of a stack receives. */
+  readonly output: ValueMeta;
+  readonly slots: readonly SlotMeta[];
+}
+
+export type FloatArray = Float32Array | Float64Array;
+
+export interface Tensor<A extends FloatArray = FloatArray> {
+  readonly data: A;
+  readonly shape: readonly number[];
 }
 
 export interface StackOptions {

@@ -252,7 +252,6 @@ class Heap {
     return at;
   }
 }
-export {};
 
 /** One direction of one layer, bound to its weights. */
 function createLayerJs(sizes, weights) {
@@ -519,33 +518,6 @@ class DataError extends Error {
     this.detail = detail;
   }
 }
-/** The number of elements a shape holds (1 for a scalar). */
-function shapeSize(shape) {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-function formatShape(shape) {
-  return `[${shape.join(", ")}]`;
-}
-/**
- * Checks that `t` is a tensor whose data fills its shape, and gives it float32 data (copied only
- * when it is not float32 already): what compiled kernels compute with.
- */
-function asFloat32Tensor(t, name, source) {
-  const candidate = t;
-  const data = candidate?.data;
-  const shape = candidate?.shape;
-  const isShape = Array.isArray(shape) && shape.every((d) => Number.isInteger(d) && d >= 0);
-  if (!(data instanceof Float32Array || data instanceof Float64Array) || !isShape) {
-    throw new DataError(source, name, "expected { data: Float32Array, shape: number[] }");
-  }
-  if (data.length !== shapeSize(shape)) {
-    const detail = `shape ${formatShape(shape)} needs ${shapeSize(shape)} values, found ${data.length}`;
-    throw new DataError(source, name, detail);
-  }
-  return { data: data instanceof Float32Array ? data : Float32Array.from(data), shape: [...shape] };
-}
 /** `4*H + I - 1`: the canonical text, also used as a hash key. */
 function formatSize(a) {
   const parts = [];
@@ -591,54 +563,32 @@ function solveSize(a, actual, known) {
   // by division is a boxed double, and kernels indexing with it deoptimize and run ~2x slower.
   return { name: term.name, value: value <= 0x7fffffff ? value | 0 : value };
 }
-/** The name a parameter of layer k, direction d is stored under. */
-function tensorName(stack, param, k, d) {
-  return stack.suffixed ? `${param}_l${k}${d === 1 ? "_reverse" : ""}` : param;
+/** The number of elements a shape holds (1 for a scalar). */
+function shapeSize(shape) {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
 }
-const SUFFIX = /^(.*)_l(\d+)(_reverse)?$/;
-function splitLayers(meta, weights, source) {
-  const params = new Set(meta.params.map((p) => p.name));
-  const list = (names) => [...names].map((n) => `'${n}'`).join(", ");
-  const cells = [];
-  let plain = 0;
-  let suffixed = 0;
-  for (const [name, t] of weights) {
-    const m = SUFFIX.exec(name);
-    const base = m && params.has(m[1]) ? m[1] : params.has(name) ? name : null;
-    if (base === null) {
-      const detail = `not a parameter of cell '${meta.name}' (expected ${list(params)}, optionally with _l{k} and _reverse)`;
-      throw new DataError(source, name, detail);
-    }
-    const layer = base === name ? 0 : Number(m[2]);
-    const direction = base !== name && m[3] ? 1 : 0;
-    if (base === name) plain++;
-    else suffixed++;
-    const row = (cells[layer] ??= []);
-    (row[direction] ??= new Map()).set(base, t);
-  }
-  if (plain > 0 && suffixed > 0) {
-    throw new DataError(source, null, "mixes names with and without a layer suffix (_l0)");
-  }
-  if (cells.length === 0) cells.push([new Map()]);
-  return { layers: checkComplete(cells, source), suffixed: suffixed > 0 };
+function formatShape(shape) {
+  return `[${shape.join(", ")}]`;
 }
-/** Every layer present from 0, and the same directions in every layer. */
-function checkComplete(cells, source) {
-  const directions = cells[0]?.[1] ? 2 : 1;
-  for (let k = 0; k < cells.length; k++) {
-    const row = cells[k];
-    if (!row)
-      throw new DataError(
-        source,
-        null,
-        `layer ${k} is missing (found weights for layer ${cells.length - 1})`,
-      );
-    for (let d = 0; d < directions; d++) row[d] ??= new Map();
-    if (row.length > directions) {
-      throw new DataError(source, null, `layer ${k} has _reverse weights but layer 0 does not`);
-    }
+/**
+ * Checks that `t` is a tensor whose data fills its shape, and gives it float32 data (copied only
+ * when it is not float32 already): what compiled kernels compute with.
+ */
+function asFloat32Tensor(t, name, source) {
+  const candidate = t;
+  const data = candidate?.data;
+  const shape = candidate?.shape;
+  const isShape = Array.isArray(shape) && shape.every((d) => Number.isInteger(d) && d >= 0);
+  if (!(data instanceof Float32Array || data instanceof Float64Array) || !isShape) {
+    throw new DataError(source, name, "expected { data: Float32Array, shape: number[] }");
   }
-  return cells;
+  if (data.length !== shapeSize(shape)) {
+    const detail = `shape ${formatShape(shape)} needs ${shapeSize(shape)} values, found ${data.length}`;
+    throw new DataError(source, name, detail);
+  }
+  return { data: data instanceof Float32Array ? data : Float32Array.from(data), shape: [...shape] };
 }
 /** Learns what it can from `shape == actual`; returns whether it learned anything. */
 function learn(shape, actual, sizes) {
@@ -722,6 +672,55 @@ function checkShape(p, t, sizes, naming) {
       `expected shape ${expected}, found ${formatShape(t.shape)}`,
     );
   }
+}
+/** The name a parameter of layer k, direction d is stored under. */
+function tensorName(stack, param, k, d) {
+  return stack.suffixed ? `${param}_l${k}${d === 1 ? "_reverse" : ""}` : param;
+}
+const SUFFIX = /^(.*)_l(\d+)(_reverse)?$/;
+function splitLayers(meta, weights, source) {
+  const params = new Set(meta.params.map((p) => p.name));
+  const list = (names) => [...names].map((n) => `'${n}'`).join(", ");
+  const cells = [];
+  let plain = 0;
+  let suffixed = 0;
+  for (const [name, t] of weights) {
+    const m = SUFFIX.exec(name);
+    const base = m && params.has(m[1]) ? m[1] : params.has(name) ? name : null;
+    if (base === null) {
+      const detail = `not a parameter of cell '${meta.name}' (expected ${list(params)}, optionally with _l{k} and _reverse)`;
+      throw new DataError(source, name, detail);
+    }
+    const layer = base === name ? 0 : Number(m[2]);
+    const direction = base !== name && m[3] ? 1 : 0;
+    if (base === name) plain++;
+    else suffixed++;
+    const row = (cells[layer] ??= []);
+    (row[direction] ??= new Map()).set(base, t);
+  }
+  if (plain > 0 && suffixed > 0) {
+    throw new DataError(source, null, "mixes names with and without a layer suffix (_l0)");
+  }
+  if (cells.length === 0) cells.push([new Map()]);
+  return { layers: checkComplete(cells, source), suffixed: suffixed > 0 };
+}
+/** Every layer present from 0, and the same directions in every layer. */
+function checkComplete(cells, source) {
+  const directions = cells[0]?.[1] ? 2 : 1;
+  for (let k = 0; k < cells.length; k++) {
+    const row = cells[k];
+    if (!row)
+      throw new DataError(
+        source,
+        null,
+        `layer ${k} is missing (found weights for layer ${cells.length - 1})`,
+      );
+    for (let d = 0; d < directions; d++) row[d] ??= new Map();
+    if (row.length > directions) {
+      throw new DataError(source, null, `layer ${k} has _reverse weights but layer 0 does not`);
+    }
+  }
+  return cells;
 }
 function createStack(meta, weights, options, arrayType, makeKernel) {
   const weightSource = options.sources?.weights ?? "weights";
@@ -907,34 +906,6 @@ function copyInto(out, data) {
   out.set(data);
   return out;
 }
-/** Node's worker_threads, or null where there is none (browsers, other runtimes). */
-function workerThreads() {
-  const proc = globalThis.process;
-  const module = proc?.getBuiltinModule?.("node:worker_threads");
-  return module ?? null;
-}
-/** The options of a piece's stack: seq-first, one thread, the caller's labels for errors. */
-function pieceOptions(sources) {
-  return sources ? { sources } : {};
-}
-/**
- * Indexes of the control words (an Int32Array). A forward publishes its pieces (batch-row
- * ranges, each with a region of the shared floats), bumps GENERATION, and every thread claims
- * pieces through NEXT until none is left; PENDING counts the workers still in the generation.
- */
-const Control = {
-  GENERATION: 0,
-  PENDING: 1,
-  READY: 2,
-  FAILED: 3,
-  STOPPED: 4,
-  STEPS: 5,
-  FEATURES: 6,
-  NEXT: 7,
-  PIECES: 8,
-  /** Then per piece k: its region's first float at FIRST_PIECE + 2k, its rows after it. */
-  FIRST_PIECE: 10,
-};
 /** The most pieces a forward is cut into: a few per thread, so one whose core is busy does less. */
 function maxPieces(threads) {
   return 4 * threads;
@@ -1030,6 +1001,34 @@ class RowCopier {
     else whole.set(this.floats.subarray(r, r + n), w);
   }
 }
+/** Node's worker_threads, or null where there is none (browsers, other runtimes). */
+function workerThreads() {
+  const proc = globalThis.process;
+  const module = proc?.getBuiltinModule?.("node:worker_threads");
+  return module ?? null;
+}
+/** The options of a piece's stack: seq-first, one thread, the caller's labels for errors. */
+function pieceOptions(sources) {
+  return sources ? { sources } : {};
+}
+/**
+ * Indexes of the control words (an Int32Array). A forward publishes its pieces (batch-row
+ * ranges, each with a region of the shared floats), bumps GENERATION, and every thread claims
+ * pieces through NEXT until none is left; PENDING counts the workers still in the generation.
+ */
+const Control = {
+  GENERATION: 0,
+  PENDING: 1,
+  READY: 2,
+  FAILED: 3,
+  STOPPED: 4,
+  STEPS: 5,
+  FEATURES: 6,
+  NEXT: 7,
+  PIECES: 8,
+  /** Then per piece k: its region's first float at FIRST_PIECE + 2k, its rows after it. */
+  FIRST_PIECE: 10,
+};
 function serveWorker(data, makeStack) {
   const control = new Int32Array(data.control);
   const fail = (e) => {

@@ -1,11 +1,11 @@
 // Binds each activation slot to a function: the file's default, or an override from outside
 // (`--act gate=hard_sigmoid(0.25, 0.5)`). A binding names a function and the values of its
 // parameters after the first; the rest come from the function's defaults.
-import type { Diagnostic, SourceText } from "../diagnostics.js";
-import type { ActivationSpec, DeclOf } from "../dsl/ast.js";
+import type { Diagnostic, SourceText } from "../../diagnostics.js";
+import type { ActivationSpec, DeclOf } from "../../dsl/ast.js";
 import type { ParamSpec } from "./builtins.js";
 import { describeArity } from "./call-args.js";
-import * as E from "./errors.js";
+import * as E from "../errors.js";
 import { describeSymbol, type SlotTarget, type Symbol } from "./resolution.js";
 import { fnParamSpecs } from "./resolve-expr.js";
 import { didYouMean } from "./suggest.js";

@@ -1,7 +1,7 @@
 // The project's oracle: evaluates one time step of the IR for one sample in float64, node by node,
 // with no cleverness. Every optimisation and every generated kernel is checked against it.
-import type { Sizes } from "../runtime/bind-sizes.js";
-import { evalSize } from "../runtime/size.js";
+import type { Sizes } from "../../embedded/bind-sizes.js";
+import { evalSize } from "../../shared/size.js";
 import type { BinaryOp, CellIR, Node, UnaryOp } from "./ir.js";
 import { isBinary, isLeaf, isUnary, unreachable } from "./ir.js";
 

@@ -1,7 +1,7 @@
 // Checks the IR's invariants; a failure is a compiler bug, thrown as `internal:`. Runs after every
 // pass in tests. Invariants: dense ids in topological order, leaves match their declarations,
 // every shape is what the op's rule gives, and every state has a next value of its own shape.
-import { formatSymbolicShape, shapeEquals } from "../runtime/size.js";
+import { formatSymbolicShape, shapeEquals } from "../../shared/size.js";
 import type { CellIR, Node } from "./ir.js";
 import { isBinaryOp, isUnaryOp, STAGE_ORDER } from "./ir.js";
 import { printNode } from "./print-ir.js";

@@ -10,7 +10,7 @@
 // piece when done, so a thread whose core is busy elsewhere does less. The workers run the
 // generated module itself, imported by a bootstrap that reports a failure to load instead of
 // leaving the caller waiting. Node only: elsewhere `threads` is ignored.
-import type { CellMeta } from "./meta.js";
+import type { CellMeta } from "../shared/meta.js";
 import { type PieceLayout, RowCopier, maxPieces, pieceLayout, planPieces } from "./slices.js";
 import {
   type Stack,
@@ -20,7 +20,7 @@ import {
   checkInitialState,
   sequenceDims,
 } from "./stack.js";
-import type { Tensor } from "./tensor.js";
+import type { Tensor } from "../shared/tensor.js";
 import {
   Control,
   type MakeStack,

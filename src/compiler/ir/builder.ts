@@ -1,7 +1,7 @@
 // Builds IR nodes through one door, `emit`, which hash-conses (op, args, attributes): asking twice
 // for the same computation returns the same id, so common subexpressions merge by construction.
-import type { Span } from "../diagnostics.js";
-import { type Shape, type Size, formatSymbolicShape, sizeKey } from "../runtime/size.js";
+import type { Span } from "../../diagnostics.js";
+import { type Shape, type Size, formatSymbolicShape, sizeKey } from "../../shared/size.js";
 import type { LeafOp, Node, Op, ValueId } from "./ir.js";
 import { assert } from "./ir.js";
 import { inferShape } from "./shape-rules.js";

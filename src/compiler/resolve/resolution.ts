@@ -1,8 +1,8 @@
 // What name resolution learns about a file, keyed by AST node identity: lowering reads these
 // tables instead of looking names up again.
-import type { Span } from "../diagnostics.js";
-import type { DeclOf, Expr, ExprOf } from "../dsl/ast.js";
-import type { Shape } from "../runtime/size.js";
+import type { Span } from "../../diagnostics.js";
+import type { DeclOf, Expr, ExprOf } from "../../dsl/ast.js";
+import type { Shape } from "../../shared/size.js";
 import type { Primitive } from "./builtins.js";
 
 export type Symbol =

@@ -1,9 +1,9 @@
 // Sorts a PyTorch state_dict into layers and directions: `weight_ih_l1_reverse` is parameter
 // `weight_ih` of layer 1, backward direction. Names without `_l{k}` (as nn.LSTMCell saves them)
 // mean a single forward layer. Anything else in the file is an error, as with strict loading.
-import { DataError } from "./data-error.js";
-import type { CellMeta } from "./meta.js";
-import type { Tensor } from "./tensor.js";
+import { DataError } from "../shared/data-error.js";
+import type { CellMeta } from "../shared/meta.js";
+import type { Tensor } from "../shared/tensor.js";
 
 export interface StackWeights {
   /** layers[k][d] maps parameter names (without suffix) to tensors; d = 0 forward, 1 reverse. */

@@ -1,8 +1,8 @@
 // Checks the declarations every cell needs: one `cell` name, one input, vector states that each
 // get exactly one next value, parameters of rank 0 to 2, and one output.
-import type { Diagnostic } from "../diagnostics.js";
-import type { CellFile, DeclOf } from "../dsl/ast.js";
-import * as E from "./errors.js";
+import type { Diagnostic } from "../../diagnostics.js";
+import type { CellFile, DeclOf } from "../../dsl/ast.js";
+import * as E from "../errors.js";
 import { didYouMean } from "./suggest.js";
 import type { Scope } from "./symbols.js";
 

@@ -7,6 +7,7 @@ export interface SizeTerm {
   readonly coeff: number;
 }
 
+/** A size such as 4*H + 1: constant + sum of coeff * name. */
 export interface Size {
   readonly constant: number;
   readonly terms: readonly SizeTerm[];

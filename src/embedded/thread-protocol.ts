@@ -2,7 +2,7 @@
 // the control words, the data a worker starts with, and the worker_threads API, typed here
 // because generated modules import nothing.
 import type { Stack, StackOptions } from "./stack.js";
-import type { Tensor } from "./tensor.js";
+import type { Tensor } from "../shared/tensor.js";
 
 /** The part of node:worker_threads the pool uses. */
 export interface WorkerThreads {

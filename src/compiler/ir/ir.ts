@@ -1,7 +1,7 @@
 // The optimizer's only data: a typed dataflow graph for one time step of one sample. Nodes are
 // immutable; ids are dense and in topological order (every arg id is smaller than its node's id).
-import type { Span } from "../diagnostics.js";
-import type { Shape, Size } from "../runtime/size.js";
+import type { Span } from "../../diagnostics.js";
+import type { Shape, Size } from "../../shared/size.js";
 
 export type ValueId = number;
 

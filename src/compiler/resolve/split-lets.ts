@@ -1,8 +1,8 @@
 // `let i, f, g, o = split(z, 4)` is the one place a call yields several values: the right side
 // must be a split whose part count is a whole-number literal equal to the number of names.
-import type { Diagnostic } from "../diagnostics.js";
-import type { CellFile, ExprOf } from "../dsl/ast.js";
-import * as E from "./errors.js";
+import type { Diagnostic } from "../../diagnostics.js";
+import type { CellFile, ExprOf } from "../../dsl/ast.js";
+import * as E from "../errors.js";
 import type { CallRef } from "./resolution.js";
 
 export function checkSplits(

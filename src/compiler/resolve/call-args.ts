@@ -1,9 +1,9 @@
 // Matches a call's arguments to a function's parameters, Python-style: positional first, then
 // named ones, then defaults for the rest.
-import type { Diagnostic, Span } from "../diagnostics.js";
-import type { Argument } from "../dsl/ast.js";
+import type { Diagnostic, Span } from "../../diagnostics.js";
+import type { Argument } from "../../dsl/ast.js";
 import type { ParamSpec } from "./builtins.js";
-import { badArgument, missingArguments, wrongArgumentCount } from "./errors.js";
+import { badArgument, missingArguments, wrongArgumentCount } from "../errors.js";
 import type { BoundArg } from "./resolution.js";
 
 export function describeArity(params: readonly ParamSpec[]): string {

@@ -1,10 +1,10 @@
 // Checks a parsed cell before lowering: the declarations it must have, what every name refers to,
 // slot bindings, cycles, and unused parameters. Shapes are checked later, while lowering.
-import type { Diagnostic } from "../diagnostics.js";
-import type { CellFile, DeclOf, ExprOf } from "../dsl/ast.js";
-import type { Shape } from "../runtime/size.js";
+import type { Diagnostic } from "../../diagnostics.js";
+import type { CellFile, DeclOf, ExprOf } from "../../dsl/ast.js";
+import type { Shape } from "../../shared/size.js";
 import { findCycles } from "./cycles.js";
-import * as E from "./errors.js";
+import * as E from "../errors.js";
 import type { CallRef, Resolution, Symbol, ValueRef } from "./resolution.js";
 import { type Dependency, type ExprContext, resolveExpr } from "./resolve-expr.js";
 import { library } from "./resolve-library.js";

@@ -1,9 +1,9 @@
 // Builds the file-level symbol table: one namespace for sizes, values, slots and functions, so a
 // name means one thing everywhere in the file. Redefinitions are reported here.
-import type { Diagnostic } from "../diagnostics.js";
-import type { Decl, DeclOf, Ident } from "../dsl/ast.js";
-import { KEYWORDS } from "../dsl/tokens.js";
-import { badArgument, keywordAsValue, redefinition } from "./errors.js";
+import type { Diagnostic } from "../../diagnostics.js";
+import type { Decl, DeclOf, Ident } from "../../dsl/ast.js";
+import { KEYWORDS } from "../../dsl/tokens.js";
+import { badArgument, keywordAsValue, redefinition } from "../errors.js";
 import type { Symbol } from "./resolution.js";
 import { symbolSpan } from "./resolution.js";
 

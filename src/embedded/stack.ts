@@ -3,11 +3,11 @@
 // direction run from the last step to the first with outputs aligned to input time, initial
 // states (L*D, B, size) defaulting to zeros, seq-first or batch-first input.
 import { type Sizes, bindSizes, concreteShape, sizesFromWeights } from "./bind-sizes.js";
-import { DataError } from "./data-error.js";
+import { DataError } from "../shared/data-error.js";
 import { splitLayers, tensorName } from "./layers.js";
-import type { CellMeta } from "./meta.js";
-import { evalSize } from "./size.js";
-import { type FloatArray, type Tensor, formatShape } from "./tensor.js";
+import type { CellMeta } from "../shared/meta.js";
+import { evalSize } from "../shared/size.js";
+import { type FloatArray, type Tensor, formatShape } from "../shared/tensor.js";
 
 /** One direction of one layer, ready to run. Buffers are seq-first: (T, B, features). */
 export interface LayerRun {
@@ -27,10 +27,14 @@ export interface LayerRun {
 export type LayerKernel = (run: LayerRun) => void;
 
 export interface StackOptions {
+  /** Input (batch, time, features) instead of (time, batch, features), as batch_first=True. */
   readonly batchFirst?: boolean;
-  /** Threads to split a forward's batch over (generated modules on Node; default 1): threads.ts. */
+  /**
+   * Threads to split a forward's batch over (Node; default 1): rows are shared out, at least two
+   * per thread, when the work is worth a wake-up. Results equal one thread's bit for bit.
+   */
   readonly threads?: number;
-  /** Labels for error messages: where the weights, the input and each initial state came from. */
+  /** Names for error messages: where the weights, the input and each initial state came from. */
   readonly sources?: {
     readonly weights?: string;
     readonly input?: string;

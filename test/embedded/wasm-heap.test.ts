@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { gemmFunction } from "../../src/compiler/wasm/gemm.js";
 import { assemble } from "../../src/compiler/wasm/module.js";
-import { Heap, compileKernels, PANEL } from "../../src/runtime/wasm-heap.js";
+import { Heap, compileKernels, PANEL } from "../../src/embedded/wasm-heap.js";
 
 type Kernels = { gemm(...args: number[]): void };
 

@@ -1,7 +1,7 @@
 // Turns the size expressions written in shapes (`4*H`, `H + I`) into canonical linear sizes.
 // Sizes stay linear with whole coefficients, so every size can be solved from a weight's shape.
-import type { Diagnostic } from "../diagnostics.js";
-import type { CellFile, ShapeExpr, SizeExpr } from "../dsl/ast.js";
+import type { Diagnostic } from "../../diagnostics.js";
+import type { CellFile, ShapeExpr, SizeExpr } from "../../dsl/ast.js";
 import {
   type Shape,
   type Size,
@@ -11,8 +11,8 @@ import {
   sizeConst,
   sizeVar,
   subSizes,
-} from "../runtime/size.js";
-import { badSize, sizeNotLearnable, unknownName, unusedSize } from "./errors.js";
+} from "../../shared/size.js";
+import { badSize, sizeNotLearnable, unknownName, unusedSize } from "../errors.js";
 import { describeSymbol } from "./resolution.js";
 import type { Scope } from "./symbols.js";
 import { didYouMean } from "./suggest.js";

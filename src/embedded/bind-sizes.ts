@@ -1,10 +1,10 @@
 // Learns a layer's sizes (I, H, ...) from the shapes of its weights and its input, then checks
 // every weight against its declared shape. Errors name the tensor, the shape expected (with the
 // sizes filled in) and the shape found.
-import { DataError } from "./data-error.js";
-import type { CellMeta, ParamMeta } from "./meta.js";
-import { type Shape, evalSize, formatSymbolicShape, solveSize } from "./size.js";
-import { type Tensor, formatShape } from "./tensor.js";
+import { DataError } from "../shared/data-error.js";
+import type { CellMeta, ParamMeta } from "../shared/meta.js";
+import { type Shape, evalSize, formatSymbolicShape, solveSize } from "../shared/size.js";
+import { type Tensor, formatShape } from "../shared/tensor.js";
 
 export type Sizes = ReadonlyMap<string, number>;
 

@@ -1,7 +1,7 @@
 // Parses and resolves the built-in activation library once, on first use.
-import type { Diagnostic } from "../diagnostics.js";
-import type { DeclOf, ExprOf } from "../dsl/ast.js";
-import { parseCell } from "../dsl/parse.js";
+import type { Diagnostic } from "../../diagnostics.js";
+import type { DeclOf, ExprOf } from "../../dsl/ast.js";
+import { parseCell } from "../../dsl/parse.js";
 import { PRIMITIVES } from "./builtins.js";
 import { LIBRARY_SOURCE } from "./library.js";
 import type { CallRef, Symbol, ValueRef } from "./resolution.js";

@@ -1,6 +1,6 @@
 // The primitive functions every cell can call. Everything else in the activation library is
 // written in the cell language itself (library.ts) on top of these.
-import type { BinaryOp, UnaryOp } from "./ir.js";
+import type { BinaryOp, UnaryOp } from "../ir/ir.js";
 
 export interface ParamSpec {
   readonly name: string;

@@ -9,7 +9,7 @@ import {
   sizeConst,
   sizeEquals,
   formatSize,
-} from "../runtime/size.js";
+} from "../../shared/size.js";
 import type { Op } from "./ir.js";
 
 export type ShapeResult = { readonly shape: Shape } | { readonly problem: string };

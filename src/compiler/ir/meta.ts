@@ -1,5 +1,5 @@
 // The runtime's view of a compiled cell (its interface with symbolic shapes), read off the IR.
-import type { CellMeta } from "../runtime/meta.js";
+import type { CellMeta } from "../../shared/meta.js";
 import type { CellIR } from "./ir.js";
 
 export function cellMeta(ir: CellIR): CellMeta {

@@ -1,7 +1,7 @@
 // Prints IR one node per line: `%7 = sigmoid %6 : [H]  ; i  lstm.cell:6:7`. Deterministic, so
 // golden files and `--dump-ir` diffs stay readable.
-import { LineMap, type SourceText } from "../diagnostics.js";
-import { formatSize, formatSymbolicShape } from "../runtime/size.js";
+import { LineMap, type SourceText } from "../../diagnostics.js";
+import { formatSize, formatSymbolicShape } from "../../shared/size.js";
 import type { CellIR, Node } from "./ir.js";
 
 function formatNumber(v: number): string {

@@ -1,6 +1,6 @@
 // How the thread pool cuts a batch into pieces (runtime/slices.ts).
 import { describe, expect, it } from "vitest";
-import { splitRows } from "../../src/runtime/slices.js";
+import { splitRows } from "../../src/embedded/slices.js";
 
 const BIG = 1e12;
 

@@ -1,10 +1,10 @@
 // Resolves the names and calls of one expression: records what each refers to, what it depends on
 // (for cycle checks) and what it uses (for unused-parameter warnings).
-import type { Diagnostic } from "../diagnostics.js";
-import type { DeclOf, Expr, ExprOf } from "../dsl/ast.js";
+import type { Diagnostic } from "../../diagnostics.js";
+import type { DeclOf, Expr, ExprOf } from "../../dsl/ast.js";
 import { bindArguments } from "./call-args.js";
 import type { ParamSpec } from "./builtins.js";
-import * as E from "./errors.js";
+import * as E from "../errors.js";
 import type { CallRef, Callee, Symbol, ValueRef } from "./resolution.js";
 import { describeSymbol } from "./resolution.js";
 import { didYouMean } from "./suggest.js";
