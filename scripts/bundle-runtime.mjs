@@ -1,9 +1,10 @@
-// Writes src/compiler/codegen/runtime-bundle.ts: the code every generated module embeds, as one
-// import-free script in TS and in JS, plus the declarations its `.d.ts` repeats. The sources are
-// the folders src/embedded and src/shared, taken whole; the roots are what src/embedded/index.ts
-// exports (every module) and what src/embedded/wasm-heap.ts exports (modules with WebAssembly
-// kernels); a declaration goes in only if a root reaches it. One source of truth: the float64
-// reference and every generated kernel run this exact code.
+// Writes src/compiler/codegen/runtime-bundle.ts: the code generated modules embed, as import-free
+// TS and JS, plus the declarations a module's `.d.ts` repeats. The sources are the folders
+// src/embedded and src/shared, taken whole; the roots are what src/embedded/index.ts exports
+// (every module), what src/embedded/wasm-heap.ts exports (modules with WebAssembly kernels), and
+// each export of src/embedded/helpers.ts on its own (modules whose code calls it). A declaration
+// goes in only if a root reaches it. One source of truth: the float64 reference and every
+// generated kernel run this exact code.
 // Runs in every build; CI fails when the committed file is stale.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { format } from "prettier";
@@ -13,10 +14,12 @@ const SRC = new URL("../src/", import.meta.url);
 const FOLDERS = ["embedded", "shared"];
 const CORE_ENTRY = "embedded/index.ts";
 const WASM_ENTRY = "embedded/wasm-heap.ts";
+const HELPERS_ENTRY = "embedded/helpers.ts";
 /** What a generated module's declarations name; their declarations are exported from it. */
 const PUBLIC_TYPES = ["CellMeta", "FloatArray", "StackOptions", "Tensor"];
-const PRETTIER = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"))
-  .prettier;
+const PRETTIER = JSON.parse(
+  readFileSync(new URL("../package.json", import.meta.url), "utf8"),
+).prettier;
 
 /** Every file of the folders, parsed, with the files it imports (which must stay inside them). */
 function readFiles() {
@@ -162,6 +165,14 @@ const files = readFiles();
 const decls = declarations(dependencyOrder(files));
 const core = reach(decls, exportedNames(files.get(CORE_ENTRY)));
 const wasm = reach(decls, exportedNames(files.get(WASM_ENTRY))).filter((d) => !core.includes(d));
+const helpers = {};
+for (const name of exportedNames(files.get(HELPERS_ENTRY))) {
+  // A helper stands alone: anything else it names must be a type every module declares.
+  const extra = reach(decls, [name]).filter((d) => d.name !== name);
+  const stray = extra.filter((d) => !d.isType || !core.includes(d));
+  if (stray.length > 0) throw new Error(`helper '${name}' needs ${stray.map((d) => d.name)}`);
+  helpers[name] = await texts(reach(decls, [name]).filter((d) => d.name === name));
+}
 const coreText = await texts(core);
 const wasmText = await texts(wasm);
 const names = (list) => JSON.stringify(list.map((d) => d.name));
@@ -182,6 +193,13 @@ export const WASM_RUNTIME_TS = ${JSON.stringify(wasmText.ts)};
 export const WASM_RUNTIME_JS = ${JSON.stringify(wasmText.js)};
 
 export const WASM_RUNTIME_NAMES: readonly string[] = ${names(wasm)};
+
+export type HelperName = ${Object.keys(helpers)
+  .map((n) => JSON.stringify(n))
+  .join(" | ")};
+
+/** Functions generated kernels call, by name: each emitted once, where used. */
+export const HELPERS: Readonly<Record<HelperName, { readonly ts: string; readonly js: string }>> = ${JSON.stringify(helpers, null, 2)};
 
 /** The types a module's declarations name, exported, for its \`.d.ts\`. */
 export const PUBLIC_TYPES_DTS = ${JSON.stringify(await publicDeclarations(decls))};

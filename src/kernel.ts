@@ -1,10 +1,11 @@
 // From a `.cell` source to a live kernel: compile, generate the standalone module, and import it.
 // The module is imported from a data: URL, exactly as a user would import the file.
 import { generateModule } from "./compiler/codegen/index.js";
+import type { Target } from "./compiler/codegen/target.js";
 import type { CellIR } from "./compiler/ir/ir.js";
 import type { SourceText } from "./diagnostics.js";
 import type { CellMeta } from "./shared/meta.js";
-import type { StackOptions, StackResult } from "./embedded/stack.js";
+import type { StackOptions, StackResult } from "./embedded/stack-types.js";
 import type { Tensor } from "./shared/tensor.js";
 
 export interface Model {
@@ -32,7 +33,7 @@ export async function loadKernel(
   optIR: CellIR,
   source: SourceText,
   passes: readonly string[],
-  target: "wasm" | "js" = "wasm",
+  target: Target = "wasm",
 ): Promise<KernelModule> {
   const { code } = await generateModule(optIR, { source, passes, format: false, target });
   return importKernel(code);

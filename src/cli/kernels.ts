@@ -7,7 +7,7 @@ import { PIPELINE } from "../compiler/passes/index.js";
 import type { SourceText } from "../diagnostics.js";
 import { type KernelModule, loadKernel } from "../kernel.js";
 import { FileError, loadCell } from "./load-cell.js";
-import type { Target } from "./target-option.js";
+import type { Target } from "../compiler/codegen/target.js";
 
 export interface CompiledCell {
   /** The IR as lowered: what the float64 interpreter runs (it must not depend on passes). */

@@ -3,9 +3,8 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { referenceForward } from "../compiler/reference.js";
-import { readNpy, writeNpy } from "../runtime/npy.js";
-import { readSafetensors } from "../runtime/safetensors.js";
-import type { StackResult } from "../embedded/stack.js";
+import { readNpy, readSafetensors, writeNpy } from "../runtime/node-files.js";
+import type { StackResult } from "../embedded/stack-types.js";
 import { formatShape, type FloatArray, type Tensor } from "../shared/tensor.js";
 import type { Model } from "../kernel.js";
 import { compileCell } from "./kernels.js";

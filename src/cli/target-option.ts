@@ -1,7 +1,6 @@
 // `--target wasm|js` (which kernel a module carries) and `--threads N` (how `run` splits a batch).
+import { type Target, TARGETS, isTarget } from "../compiler/codegen/target.js";
 import { UsageError } from "./usage.js";
-
-export type Target = "wasm" | "js";
 
 export const TARGET_OPTION = { target: { type: "string" } } as const;
 
@@ -10,8 +9,8 @@ export const TARGET_HELP = `  --target T        wasm (default): WebAssembly SIMD
 
 export function targetFrom(value: unknown): Target {
   if (value === undefined) return "wasm";
-  if (value === "wasm" || value === "js") return value;
-  throw new UsageError(`--target expects wasm or js; got '${String(value)}'`);
+  if (isTarget(value)) return value;
+  throw new UsageError(`--target expects ${TARGETS.join(" or ")}; got '${String(value)}'`);
 }
 
 export const THREADS_OPTION = { threads: { type: "string" } } as const;

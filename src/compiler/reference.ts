@@ -2,21 +2,28 @@
 // on purpose (one sample and one step at a time), because it is what everything else is checked by.
 import type { Sizes } from "../embedded/bind-sizes.js";
 import { concreteShape } from "../embedded/bind-sizes.js";
-import { type LayerRun, type StackOptions, type StackResult, runStack } from "../embedded/stack.js";
+import { runStack } from "../embedded/stack.js";
+import type { LayerRun, StackOptions, StackResult } from "../embedded/stack-types.js";
 import { type Tensor, shapeSize } from "../shared/tensor.js";
 import type { CellIR } from "./ir/ir.js";
 import { interpretStep } from "./ir/interpret.js";
 import { cellMeta } from "./ir/meta.js";
 
+/** Weights in either form a generated module's `create` takes them. */
+export type Weights = Readonly<Record<string, Tensor>> | ReadonlyMap<string, Tensor>;
+
+const isMap = (w: Weights): w is ReadonlyMap<string, Tensor> => w instanceof Map;
+
 export function referenceForward(
   ir: CellIR,
-  weights: ReadonlyMap<string, Tensor>,
+  weights: Weights,
   input: Tensor,
   initial: Readonly<Record<string, Tensor>> = {},
   options: StackOptions = {},
 ): StackResult<Float64Array> {
   const meta = cellMeta(ir);
-  return runStack(meta, weights, input, initial, options, Float64Array, (sizes, layerWeights) => {
+  const map = isMap(weights) ? weights : new Map(Object.entries(weights));
+  return runStack(meta, map, input, initial, options, Float64Array, (sizes, layerWeights) => {
     const params = new Map(
       ir.params.map((p) => {
         const given = layerWeights.get(p.name);

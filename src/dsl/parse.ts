@@ -180,25 +180,12 @@ function guardStack<R>(run: () => R, text: string): R | Diagnostic {
   }
 }
 
-/** Where the top-level declaration loop gave up: the token it could not start a declaration with. */
-
-const DECLARATION_KEYWORDS: ReadonlySet<TokenType> = new Set([
-  T.Cell,
-  T.Size,
-  T.Input,
-  T.State,
-  T.Param,
-  T.Slot,
-  T.Fn,
-  T.Let,
-  T.Output,
-]);
-
+/** Whether a declaration starts at token i: a keyword (not called, not primed), or `x' =`. */
 function startsDeclaration(tokens: readonly IToken[], i: number): boolean {
   const t = tokens[i];
   const next = tokens[i + 1]?.tokenType;
   if (!t) return false;
-  if (DECLARATION_KEYWORDS.has(t.tokenType) && next !== T.Prime && next !== T.LParen) return true;
+  if (T.KEYWORD_TOKENS.has(t.tokenType) && next !== T.Prime && next !== T.LParen) return true;
   return next === T.Prime && tokens[i + 2]?.tokenType === T.Equals;
 }
 

@@ -8,6 +8,12 @@ const { createToken, Lexer } = chevrotain;
 
 export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
 
+/** The soft keywords, spelled once: tokens, their named constants and both sets derive from it. */
+const WORDS = ["cell", "size", "input", "state", "param", "slot", "fn", "let", "output"] as const;
+
+/** A keyword token's name is its word capitalised (`cell` -> `Cell`), as cst.d.ts spells it. */
+type KeywordName = Capitalize<(typeof WORDS)[number]>;
+
 function keyword(word: string): TokenType {
   const name = word[0]!.toUpperCase() + word.slice(1);
   return createToken({
@@ -18,40 +24,20 @@ function keyword(word: string): TokenType {
   });
 }
 
+/** The keyword tokens in the order of WORDS, which is the order the lexer tries them in. */
+const keywordTokens: readonly TokenType[] = WORDS.map(keyword);
+
 /** Declaration keywords: soft, so `cell` can name a slot, but only callables may use them. */
-export const KEYWORDS: ReadonlySet<string> = new Set([
-  "cell",
-  "size",
-  "input",
-  "state",
-  "param",
-  "slot",
-  "fn",
-  "let",
-  "output",
-]);
+export const KEYWORDS: ReadonlySet<string> = new Set(WORDS);
+export const KEYWORD_TOKENS: ReadonlySet<TokenType> = new Set(keywordTokens);
 
-export const Cell = keyword("cell");
-export const Size = keyword("size");
-export const Input = keyword("input");
-export const State = keyword("state");
-export const Param = keyword("param");
-export const Slot = keyword("slot");
-export const Fn = keyword("fn");
-export const Let = keyword("let");
-export const Output = keyword("output");
-
-export const KEYWORD_TOKENS: ReadonlySet<TokenType> = new Set([
-  Cell,
-  Size,
-  Input,
-  State,
-  Param,
-  Slot,
-  Fn,
-  Let,
-  Output,
-]);
+// The parser names these. fromEntries loses the key type, but `keyword` made one token per word;
+// a name that is not a capitalised word of WORDS fails to type-check here.
+const byName = Object.fromEntries(keywordTokens.map((t) => [t.name, t]));
+export const { Cell, Size, Input, State, Param, Slot, Fn, Let, Output } = byName as Record<
+  KeywordName,
+  TokenType
+>;
 
 // Digits with an optional fraction and exponent; a leading sign is unary minus, not part of it.
 export const NumberLiteral = createToken({
@@ -100,15 +86,7 @@ export const WhiteSpace = createToken({
 export const allTokens: readonly TokenType[] = [
   WhiteSpace,
   Comment,
-  Cell,
-  Size,
-  Input,
-  State,
-  Param,
-  Slot,
-  Fn,
-  Let,
-  Output,
+  ...keywordTokens,
   Identifier,
   NumberLiteral,
   AddOp,

@@ -1,6 +1,6 @@
 // A piece of a batch, for the thread pool: where its tensors sit in the shared floats, how the
 // rows of whole tensors move in and out, and running the stack on it.
-import type { Stack, StackShape } from "./stack.js";
+import type { Stack, StackShape } from "./stack-types.js";
 import type { FloatArray } from "../shared/tensor.js";
 
 /** The most pieces a forward is cut into: a few per thread, so one whose core is busy does less. */

@@ -1,7 +1,7 @@
 // What the calling thread and the worker threads of a pool (threads.ts, thread-worker.ts) share:
 // the control words, the data a worker starts with, and the worker_threads API, typed here
 // because generated modules import nothing.
-import type { Stack, StackOptions } from "./stack.js";
+import type { Stack, StackOptions } from "./stack-types.js";
 import type { Tensor } from "../shared/tensor.js";
 
 /** The part of node:worker_threads the pool uses. */

@@ -2,7 +2,7 @@
 // runs pieces of each forward until the pool stops. Generated modules export this as
 // `serveThread`, which the bootstrap in threads.ts calls.
 import { pieceLayout, runPiece } from "./slices.js";
-import type { Stack } from "./stack.js";
+import type { Stack } from "./stack-types.js";
 import {
   Control,
   type MakeStack,

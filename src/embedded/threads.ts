@@ -12,14 +12,8 @@
 // leaving the caller waiting. Node only: elsewhere `threads` is ignored.
 import type { CellMeta } from "../shared/meta.js";
 import { type PieceLayout, RowCopier, maxPieces, pieceLayout, planPieces } from "./slices.js";
-import {
-  type Stack,
-  type StackOptions,
-  type StackResult,
-  type StackShape,
-  checkInitialState,
-  sequenceDims,
-} from "./stack.js";
+import type { Stack, StackOptions, StackResult, StackShape } from "./stack-types.js";
+import { checkInitialState, sequenceDims } from "./stack-checks.js";
 import type { Tensor } from "../shared/tensor.js";
 import {
   Control,

@@ -1,11 +1,8 @@
-// numpy's .npy format for runtime tensors: reads versions 1.0-3.0 holding little-endian <f4/<f8 in
-// C order, and writes version 1.0 exactly as numpy.save does. Any bad input is a DataError naming
+// numpy's .npy format on bytes (browser-safe): reads versions 1.0-3.0 holding little-endian <f4/<f8
+// in C order, and writes version 1.0 exactly as numpy.save does. Any bad input is a DataError naming
 // the file; nothing else from the format (other dtypes, Fortran order, pickles) is accepted.
 
-import { Buffer } from "node:buffer";
-import { writeFileSync } from "node:fs";
 import { DataError } from "../shared/data-error.js";
-import { readDataFile } from "./read-file.js";
 import { BYTES_PER_ITEM, decodeFloats, encodeFloats } from "./float-codec.js";
 import { formatShape, shapeSize, tensor, type Tensor } from "../shared/tensor.js";
 
@@ -17,14 +14,6 @@ type Dtype = keyof typeof DTYPES;
 // numpy aligns the data to 64 bytes and leaves room for the first axis to grow to 21 digits.
 const ALIGN = 64;
 const GROWTH_AXIS_MAX_DIGITS = 21;
-
-export function readNpy(path: string): Tensor {
-  return parseNpy(readDataFile(path), path);
-}
-
-export function writeNpy(path: string, t: Tensor): void {
-  writeFileSync(path, encodeNpy(t, path));
-}
 
 export function parseNpy(bytes: Uint8Array, source: string): Tensor {
   const fail = (detail: string): DataError => new DataError(source, null, detail);
@@ -44,8 +33,11 @@ export function serializeNpy(t: Tensor): Uint8Array {
   return encodeNpy(t, "serializeNpy");
 }
 
-/** Writes what numpy.save writes for the same array, byte for byte (checked against fixtures). */
-function encodeNpy(t: Tensor, source: string): Uint8Array {
+/**
+ * Writes what numpy.save writes for the same array, byte for byte (checked against fixtures).
+ * `source` names the destination in errors; `writeNpy` passes its path.
+ */
+export function encodeNpy(t: Tensor, source: string): Uint8Array {
   // Tensors built without tensor() can break its invariant; refuse rather than write a bad file.
   const shapeText = formatShape(t.shape);
   if (!t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
@@ -112,9 +104,19 @@ function readPreamble(bytes: Uint8Array, fail: Fail): { header: string; dataOffs
   // Versions 1.0 and 2.0 are latin1 by definition; 3.0 exists only to allow UTF-8.
   const raw = bytes.subarray(start, dataOffset);
   return {
-    header: major === 3 ? decodeUtf8(raw, fail) : Buffer.from(raw).toString("latin1"),
+    header: major === 3 ? decodeUtf8(raw, fail) : decodeLatin1(raw),
     dataOffset,
   };
+}
+
+/**
+ * Byte b -> code point b. Not TextDecoder("latin1"): WHATWG maps that label to windows-1252,
+ * which turns 0x80-0x9f into other characters.
+ */
+function decodeLatin1(raw: Uint8Array): string {
+  let s = "";
+  for (const b of raw) s += String.fromCharCode(b);
+  return s;
 }
 
 function decodeUtf8(raw: Uint8Array, fail: Fail): string {

@@ -1,20 +1,34 @@
-// Loads a reference case folder in the fixtures format (case.json, weights.safetensors,
-// input.npy, initial states, expected outputs). See test/fixtures/README.md.
-import { join } from "node:path";
+// Reference cases in the fixtures format (see test/fixtures/README.md): case.json's settings and
+// file names, and the loaded case. Browser-safe: parsing needs only case.json's bytes;
+// node-reference-case.ts reads a whole case folder from disk.
 import { DataError } from "../shared/data-error.js";
 import type { Tolerance } from "./compare.js";
-import { readNpy } from "./npy.js";
-import { readDataFile } from "./read-file.js";
-import { readSafetensors } from "./safetensors.js";
 import type { Tensor } from "../shared/tensor.js";
 
-export interface ReferenceCase {
-  readonly dir: string;
+/** The files of a case as case.json names them, relative to the case folder. */
+export interface CaseFiles {
+  readonly weights: string;
+  readonly input: string;
+  /** Initial states by state name. */
+  readonly states: Readonly<Record<string, string>>;
+  /** Expected tensors: `output` and one per state name. */
+  readonly expected: Readonly<Record<string, string>>;
+}
+
+/** What case.json says, checked. */
+export interface CaseSpec {
   readonly description: string;
   readonly cell: string;
   readonly reference: string;
   readonly batchFirst: boolean;
   readonly activations: Readonly<Record<string, string>>;
+  readonly tolerance: Tolerance;
+  readonly files: CaseFiles;
+}
+
+/** A case with its tensors loaded; the `*File` fields are the paths they were read from. */
+export interface ReferenceCase extends Omit<CaseSpec, "files"> {
+  readonly dir: string;
   readonly weights: Map<string, Tensor>;
   readonly weightsFile: string;
   readonly input: Tensor;
@@ -24,7 +38,6 @@ export interface ReferenceCase {
   readonly stateFiles: Readonly<Record<string, string>>;
   /** Expected tensors: `output` and one per state name. */
   readonly expected: Readonly<Record<string, Tensor>>;
-  readonly tolerance: Tolerance;
 }
 
 type Json = { readonly [key: string]: unknown };
@@ -48,42 +61,33 @@ const isStringMap = (v: unknown): v is Record<string, string> =>
   isObject(v) && Object.values(v).every(isString);
 const isNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 
-export function loadReferenceCase(dir: string): ReferenceCase {
-  const file = join(dir, "case.json");
+/** Checks the bytes of a case.json; `source` names it in errors. */
+export function parseCaseJson(bytes: Uint8Array, source: string): CaseSpec {
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder().decode(readDataFile(file)));
+    json = JSON.parse(new TextDecoder().decode(bytes));
   } catch (e) {
-    if (e instanceof DataError) throw e;
-    throw new DataError(file, null, `not valid JSON: ${(e as Error).message}`);
+    throw new DataError(source, null, `not valid JSON: ${(e as Error).message}`);
   }
-  if (!isObject(json)) throw new DataError(file, null, "expected a JSON object");
-  const module = field(json, "module", isObject, "an object", file);
-  const tol = field(json, "tolerance", isObject, "an object", file);
-  const states = isStringMap(json["states"]) ? json["states"] : {};
-  const expectedFiles = field(json, "expected", isStringMap, "an object of file names", file);
-  const weightsFile = join(dir, field(json, "weights", isString, "a file name", file));
-  const inputFile = join(dir, field(json, "input", isString, "a file name", file));
-  const stateFiles = Object.fromEntries(Object.entries(states).map(([k, f]) => [k, join(dir, f)]));
+  if (!isObject(json)) throw new DataError(source, null, "expected a JSON object");
+  const module = field(json, "module", isObject, "an object", source);
+  const tol = field(json, "tolerance", isObject, "an object", source);
+  const expected = field(json, "expected", isStringMap, "an object of file names", source);
   return {
-    dir,
     description: isString(json["description"]) ? json["description"] : "",
-    cell: field(json, "cell", isString, "a cell name", file),
+    cell: field(json, "cell", isString, "a cell name", source),
     reference: isString(json["reference"]) ? json["reference"] : "",
     batchFirst: module["batch_first"] === true,
     activations: isStringMap(json["activations"]) ? json["activations"] : {},
-    weights: readSafetensors(weightsFile),
-    weightsFile,
-    input: readNpy(inputFile),
-    inputFile,
-    states: Object.fromEntries(Object.entries(stateFiles).map(([k, f]) => [k, readNpy(f)])),
-    stateFiles,
-    expected: Object.fromEntries(
-      Object.entries(expectedFiles).map(([k, f]) => [k, readNpy(join(dir, f))]),
-    ),
     tolerance: {
-      atol: field(tol, "atol", isNumber, "a number", file),
-      rtol: field(tol, "rtol", isNumber, "a number", file),
+      atol: field(tol, "atol", isNumber, "a number", source),
+      rtol: field(tol, "rtol", isNumber, "a number", source),
+    },
+    files: {
+      weights: field(json, "weights", isString, "a file name", source),
+      input: field(json, "input", isString, "a file name", source),
+      states: isStringMap(json["states"]) ? json["states"] : {},
+      expected,
     },
   };
 }

@@ -1,10 +1,8 @@
-// safetensors files for runtime tensors: reads F32/F64 (F16/BF16 widened to f32) after checking the
-// whole header against the spec, and writes F32/F64. Tensors keep the header's order; any bad input
-// is a DataError naming the file and, where there is one, the tensor.
+// The safetensors format on bytes (browser-safe): reads F32/F64 (F16/BF16 widened to f32) after
+// checking the whole header against the spec, and writes F32/F64. Tensors keep the header's order;
+// any bad input is a DataError naming the file and, where there is one, the tensor.
 
-import { writeFileSync } from "node:fs";
 import { DataError } from "../shared/data-error.js";
-import { readDataFile } from "./read-file.js";
 import { BYTES_PER_ITEM, decodeFloats, encodeFloats, type FloatKind } from "./float-codec.js";
 import { formatShape, shapeSize, tensor, type Tensor } from "../shared/tensor.js";
 
@@ -27,23 +25,6 @@ interface Entry {
 }
 
 type Fail = (detail: string) => DataError;
-
-/** A weights file as `{ name: tensor }`, the form `create(weights)` takes. */
-export function readWeights(path: string): Record<string, Tensor> {
-  return Object.fromEntries(readSafetensors(path));
-}
-
-export function readSafetensors(path: string): Map<string, Tensor> {
-  return parseSafetensors(readDataFile(path), path);
-}
-
-export function writeSafetensors(
-  path: string,
-  tensors: Record<string, Tensor> | Map<string, Tensor>,
-  metadata?: Record<string, string>,
-): void {
-  writeFileSync(path, encode(tensors, metadata, path));
-}
 
 export function parseSafetensors(bytes: Uint8Array, source: string): Map<string, Tensor> {
   const fail: Fail = (detail) => new DataError(source, null, detail);
@@ -73,7 +54,7 @@ export function serializeSafetensors(
   tensors: Record<string, Tensor> | Map<string, Tensor>,
   metadata?: Record<string, string>,
 ): Uint8Array {
-  return encode(tensors, metadata, "serializeSafetensors");
+  return encodeSafetensors(tensors, metadata, "serializeSafetensors");
 }
 
 /** Parses the JSON header and checks `__metadata__`; returns the tensor entries unchecked. */
@@ -175,7 +156,8 @@ function hole(source: string, from: number, to: number): DataError {
   return new DataError(source, null, detail);
 }
 
-function encode(
+/** serializeSafetensors with `source` naming the destination in errors (`writeSafetensors`'s path). */
+export function encodeSafetensors(
   tensors: Record<string, Tensor> | Map<string, Tensor>,
   metadata: Record<string, string> | undefined,
   source: string,

@@ -7,8 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compareTensors } from "../../src/runtime/compare.js";
-import { readNpy } from "../../src/runtime/npy.js";
-import { loadReferenceCase, type ReferenceCase } from "../../src/runtime/reference-case.js";
+import { readNpy } from "../../src/runtime/node-files.js";
+import { loadReferenceCase } from "../../src/runtime/node-reference-case.js";
+import type { ReferenceCase } from "../../src/runtime/reference-case.js";
 import { FIXTURE_DIR, FIXTURE_NAMES } from "../helpers/cells.js";
 import { STACK_FRAME, type CliResult } from "../helpers/cli.js";
 

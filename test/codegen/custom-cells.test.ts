@@ -15,7 +15,7 @@ import type { Stage } from "../../src/compiler/ir/ir.js";
 import { PIPELINE } from "../../src/compiler/passes/index.js";
 import { compileOrThrow } from "../../src/index.js";
 import { importKernel } from "../../src/kernel.js";
-import type { StackResult } from "../../src/embedded/stack.js";
+import type { StackResult } from "../../src/embedded/stack-types.js";
 import { rng } from "../helpers/random.js";
 import {
   ALLOCATION,

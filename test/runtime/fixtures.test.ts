@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { referenceForward } from "../../src/compiler/reference.js";
 import { compareTensors } from "../../src/runtime/compare.js";
-import { loadReferenceCase } from "../../src/runtime/reference-case.js";
+import { loadReferenceCase } from "../../src/runtime/node-reference-case.js";
 import { compileCell, FIXTURE_DIR, FIXTURE_NAMES } from "../helpers/cells.js";
 
 describe("reference interpreter on the PyTorch fixtures", () => {
@@ -23,6 +23,17 @@ describe("reference interpreter on the PyTorch fixtures", () => {
       expect(cmp.mismatch).toBeNull();
       expect(cmp.pass, `${name}/${tensorName}: max abs error ${cmp.maxAbs}`).toBe(true);
     }
+  });
+
+  it("gives the Map form's result when the weights are a Record, as create takes them", () => {
+    const c = loadReferenceCase(`${FIXTURE_DIR}/lstmp_2layer_bidir`);
+    const ir = compileCell(c.cell, c.activations);
+    const options = { batchFirst: c.batchFirst };
+    const fromMap = referenceForward(ir, c.weights, c.input, c.states, options);
+    const record = Object.fromEntries(c.weights);
+    const fromRecord = referenceForward(ir, record, c.input, c.states, options);
+    expect(Object.keys(record).length).toBeGreaterThan(10);
+    expect(fromRecord).toEqual(fromMap);
   });
 
   it("gives exactly 0 0 0 0 0 7 0 0 6 on the lecture case", () => {

@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { DataError } from "../../src/shared/data-error.js";
-import { parseNpy, readNpy, serializeNpy, writeNpy } from "../../src/runtime/npy.js";
+import { readNpy, writeNpy } from "../../src/runtime/node-files.js";
+import { parseNpy, serializeNpy } from "../../src/runtime/npy.js";
 import { tensor, type Tensor } from "../../src/shared/tensor.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
@@ -195,6 +196,12 @@ describe("parseNpy errors", () => {
   ])("rejects the header when it has %s", (_, header) => {
     const bytes = npyBytes(header, data);
     expectDataError(() => parseNpy(bytes, "x.npy"), "x.npy", ["malformed header"]);
+  });
+
+  it("reads a version 1.0 header as latin1 when it has bytes 0x80-0xff", () => {
+    // Byte 0x85 is U+0085 in latin1; WHATWG's "latin1" (windows-1252) would make it "\u2026".
+    const bytes = npyBytes(dict("<f4", "(6,)").replace("}", "'\x85': 1}"), data);
+    expectDataError(() => parseNpy(bytes, "x.npy"), "x.npy", ["found 'descr'", "'\u0085'"]);
   });
 
   it("rejects a version 3.0 header when it is not UTF-8", () => {

@@ -8,12 +8,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { DataError } from "../../src/shared/data-error.js";
 import { bf16ToF32, f16ToF32 } from "../../src/runtime/float-codec.js";
-import {
-  parseSafetensors,
-  readSafetensors,
-  serializeSafetensors,
-  writeSafetensors,
-} from "../../src/runtime/safetensors.js";
+import { readSafetensors, writeSafetensors } from "../../src/runtime/node-files.js";
+import { parseSafetensors, serializeSafetensors } from "../../src/runtime/safetensors.js";
 import { tensor, type Tensor } from "../../src/shared/tensor.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));

@@ -1,5 +1,5 @@
 // What every part of the kernel emitter shares: the scheduled IR, where values live, names,
-// helpers, and whether to add TypeScript annotations.
+// helpers, the TypeScript annotations to add (none for JavaScript), and the source to cite.
 import { LineMap, type SourceText } from "../../diagnostics.js";
 import type { CellIR, Node } from "../ir/ir.js";
 import type { HelperManager } from "./helpers.js";
@@ -8,6 +8,7 @@ import { commentText } from "./literals.js";
 import type { NameManager } from "./names.js";
 import type { Schedule } from "./schedule.js";
 import { isZero, sizeJs } from "./size-js.js";
+import type { TsSyntax } from "./ts-syntax.js";
 import type { CodeWriter } from "./writer.js";
 
 export interface EmitContext {
@@ -16,13 +17,14 @@ export interface EmitContext {
   readonly layout: Layout;
   readonly names: NameManager;
   readonly helpers: HelperManager;
-  readonly typed: boolean;
+  readonly ts: TsSyntax;
   readonly source: SourceText;
+  readonly lines: LineMap;
 }
 
 /** `a[i]`, with the non-null assertion strict TypeScript wants on typed-array reads. */
 export function read(ctx: EmitContext, array: string, index: string): string {
-  return `${array}[${index}]${ctx.typed ? "!" : ""}`;
+  return `${array}[${index}]${ctx.ts.bang}`;
 }
 
 /** `base + offset + index`, leaving out what is zero. */
@@ -37,14 +39,20 @@ export function indexExpr(
   return parts.filter((p) => p !== null).join(" + ");
 }
 
-/** `// cells/lstm.cell:21  let i = gate(zi)` for each source line the nodes came from. */
+/**
+ * The name a module gives its source: the file's own name, never the path it was compiled from
+ * (a module must not depend on, or reveal, the folders of the machine that made it).
+ */
+export function sourceFileName(source: SourceText): string {
+  return commentText(source.name.split(/[\\/]/).pop() ?? source.name);
+}
+
+/** `// lstm.cell:26  c' = f * c + i * g` for every source line the nodes came from, in order. */
 export function sourceComments(ctx: EmitContext, w: CodeWriter, nodes: readonly Node[]): void {
-  const map = new LineMap(ctx.source.text);
   const lines = new Set<number>();
-  for (const n of nodes) if (n.span) lines.add(map.position(n.span.start).line);
-  const sorted = [...lines].sort((a, b) => a - b);
-  for (const line of sorted.slice(0, 4)) {
-    w.comment(`${commentText(ctx.source.name)}:${line}  ${commentText(map.lineText(line))}`);
+  for (const n of nodes) if (n.span) lines.add(ctx.lines.position(n.span.start).line);
+  const file = sourceFileName(ctx.source);
+  for (const line of [...lines].sort((a, b) => a - b)) {
+    w.comment(`${file}:${line}  ${commentText(ctx.lines.lineText(line))}`);
   }
-  if (sorted.length > 4) w.comment(`... and ${sorted.length - 4} more source lines`);
 }

@@ -1,13 +1,15 @@
-// Emits the per-sample kernels of the sequence and step stages: fused element-wise loops, GEMMs
-// (W @ v for every sample), concats, and copies of state updates and the output.
+// The JavaScript kernels of the sequence and step stages: fused element-wise loops, GEMMs
+// (W @ v for every sample), concats, and copies of state updates and the output. Every statement
+// of a fused loop is preceded by the `.cell` lines it computes.
 import type { Node, ValueId } from "../ir/ir.js";
 import { type EmitContext, indexExpr, read, sourceComments } from "./emit-context.js";
+import type { CopyTarget } from "./emit-layer.js";
 import type { Home } from "./layout.js";
 import { type Rendered, atom, renderNode } from "./render-expr.js";
-import { type LoopStage, RowBases, sampleLoopHeader } from "./rows.js";
-import type { GemmNode, Kernel } from "./schedule.js";
+import { RowBases, rowsNote, sampleLoopHeader } from "./rows.js";
+import type { GemmNode, Kernel, KernelStage } from "./schedule.js";
 import { isZero, sizeFactor, sizeJs } from "./size-js.js";
-import type { CodeWriter } from "./writer.js";
+import { CodeWriter } from "./writer.js";
 
 /** Element `index` of a value, read from where it lives. */
 function element(ctx: EmitContext, rows: RowBases, home: Home, index: string): string {
@@ -20,48 +22,59 @@ function store(ctx: EmitContext, rows: RowBases, home: Home, index: string): str
   return `${home.array}[${indexExpr(ctx, rows.base(home), home, index)}]`;
 }
 
-function emitSampleLoop(w: CodeWriter, stage: LoopStage, rows: RowBases, inner: string[]): void {
+function emitSampleLoop(w: CodeWriter, stage: KernelStage, rows: RowBases, inner: string[]): void {
   w.block(sampleLoopHeader(stage), () => {
     w.lines(rows.declarations());
     w.lines(inner);
   });
 }
 
-function emitElementwise(
+/** The nodes a statement computes: its own, and those inlined into it, recursively. */
+function statementNodes(ctx: EmitContext, n: Node): Node[] {
+  const inlined = n.args.filter((a) => ctx.sched.inlined.has(a));
+  return [n, ...inlined.flatMap((a) => statementNodes(ctx, ctx.ir.nodes[a]!))];
+}
+
+export function emitElementwise(
   ctx: EmitContext,
   w: CodeWriter,
-  stage: LoopStage,
+  stage: KernelStage,
   kernel: Extract<Kernel, { kind: "loop" }>,
-  outputId: ValueId | null,
 ): void {
   const rows = new RowBases(ctx, stage);
+  const outputId = stage === "step" ? ctx.ir.output : null;
   const locals = new Set<ValueId>();
   const render = (id: ValueId): Rendered => {
     if (locals.has(id)) return atom(ctx.layout.nameOf(id));
     if (ctx.sched.inlined.has(id)) return renderNode(ctx.ir.nodes[id]!, render, ctx.helpers);
     return atom(element(ctx, rows, ctx.layout.home(id), "j"));
   };
-  const body: string[] = [];
+  const body = new CodeWriter();
   for (const n of kernel.nodes) {
     if (ctx.sched.inlined.has(n.id)) continue;
     const name = ctx.layout.nameOf(n.id);
-    body.push(`const ${name} = ${renderNode(n, render, ctx.helpers).text};`);
+    sourceComments(ctx, body, statementNodes(ctx, n));
+    body.line(`const ${name} = ${renderNode(n, render, ctx.helpers).text};`);
     locals.add(n.id);
     if (ctx.sched.materialized.has(n.id))
-      body.push(`${store(ctx, rows, ctx.layout.home(n.id), "j")} = ${name};`);
-    if (n.id === outputId) body.push(`ys[${rows.outputBase()} + j] = ${name};`);
+      body.line(`${store(ctx, rows, ctx.layout.home(n.id), "j")} = ${name};`);
+    if (n.id === outputId) body.line(`ys[${rows.outputBase()} + j] = ${name};`);
   }
   const length = sizeJs(kernel.length, ctx.layout.sizes);
-  sourceComments(ctx, w, kernel.nodes);
-  const inner = [`for (let j = 0; j < ${length}; j++) {`, ...body.map((l) => `  ${l}`), "}"];
-  emitSampleLoop(w, stage, rows, inner);
+  const inner = new CodeWriter();
+  inner.block(`for (let j = 0; j < ${length}; j++)`, () => inner.lines(body.toLines()));
+  emitSampleLoop(w, stage, rows, inner.toLines());
 }
 
 /**
  * Where row r of a per-sample array starts, as `[array, offset, stride]` arguments for `gemm`:
  * in the time loop, row r is sample r of step t; before it, row r is the r-th (step, sample) pair.
  */
-function rowArgs(ctx: EmitContext, stage: LoopStage, home: Home): [string, string, string] {
+function rowArgs(
+  ctx: EmitContext,
+  stage: KernelStage,
+  home: Home,
+): readonly [string, string, string] {
   if (home.kind !== "array") throw new Error("internal: a scalar as a GEMM operand");
   const offset = isZero(home.offset) ? null : sizeJs(home.offset, ctx.layout.sizes);
   if (home.row === "none") return [home.array, offset ?? "0", "0"];
@@ -71,31 +84,48 @@ function rowArgs(ctx: EmitContext, stage: LoopStage, home: Home): [string, strin
   return [home.array, start, stride];
 }
 
-function emitGemm(ctx: EmitContext, w: CodeWriter, stage: LoopStage, node: GemmNode): void {
+export function emitGemm(
+  ctx: EmitContext,
+  w: CodeWriter,
+  stage: KernelStage,
+  node: GemmNode,
+): void {
   const [mat, vec] = node.args;
   const matrix = ctx.layout.home(mat);
   if (matrix.kind !== "array" || matrix.row !== "none" || !isZero(matrix.offset)) {
     throw new Error("internal: a matrix not computed at load time");
   }
   const sizes = ctx.layout.sizes;
-  const m = sizeJs(node.shape[0]!, sizes);
-  const k = sizeJs(ctx.ir.nodes[mat]!.shape[1]!, sizes);
-  const rows = stage === "sequence" ? "T * B" : "B";
   const x = rowArgs(ctx, stage, ctx.layout.home(vec));
   const out = rowArgs(ctx, stage, ctx.layout.home(node.id));
-  const bias =
-    node.op === "affine"
-      ? rowArgs(ctx, stage, ctx.layout.home(node.args[2]))
-      : ["gemmZeros", "0", "0"];
-  sourceComments(ctx, w, [node]);
-  const gemm = ctx.helpers.use("gemm");
-  w.line(`${gemm}(${[rows, m, k, matrix.array, ...x, ...out, ...bias].join(", ")});`);
+  const zeros = ["gemmZeros", "0", "0"] as const;
+  const bias = node.op === "affine" ? rowArgs(ctx, stage, ctx.layout.home(node.args[2])) : zeros;
+  const [wName, xName, outName] = [mat, vec, node.id].map((id) => ctx.layout.label(id));
+  const biasName = node.op === "affine" ? ctx.layout.label(node.args[2]) : "none";
+  w.call(ctx.helpers.use("gemm"), [
+    [stage === "sequence" ? "T * B" : "B", rowsNote(stage)],
+    [sizeJs(node.shape[0]!, sizes), "outputs per row"],
+    [sizeJs(ctx.ir.nodes[mat]!.shape[1]!, sizes), "inputs per row"],
+    [matrix.array, `weights: ${wName}`],
+    ...labelled(x, `vectors: ${xName}`),
+    ...labelled(out, `results: ${outName}`),
+    ...labelled(bias, `bias: ${biasName}`),
+  ]);
 }
 
-function emitConcat(
+/** `[array, first float, floats per row]` with notes. */
+function labelled(args: readonly [string, string, string], what: string): [string, string][] {
+  return [
+    [args[0], what],
+    [args[1], "first float"],
+    [args[2], args[2] === "0" ? "floats per row: the same row for all" : "floats per row"],
+  ];
+}
+
+export function emitConcat(
   ctx: EmitContext,
   w: CodeWriter,
-  stage: LoopStage,
+  stage: KernelStage,
   node: Extract<Node, { op: "concat" }>,
 ): void {
   const rows = new RowBases(ctx, stage);
@@ -113,31 +143,11 @@ function emitConcat(
         ? sizeFactor(len, ctx.layout.sizes)
         : `${position} + ${sizeFactor(len, ctx.layout.sizes)}`;
   }
-  sourceComments(ctx, w, [node]);
   emitSampleLoop(w, stage, rows, inner);
 }
 
-export function emitKernels(
-  ctx: EmitContext,
-  w: CodeWriter,
-  stage: LoopStage,
-  kernels: readonly Kernel[],
-  outputId: ValueId | null,
-): void {
-  for (const k of kernels) {
-    if (k.kind === "loop") emitElementwise(ctx, w, stage, k, outputId);
-    else if (k.kind === "gemm") emitGemm(ctx, w, stage, k.node);
-    else emitConcat(ctx, w, stage, k.node);
-  }
-}
-
 /** Copies a value into a state's next buffer, or into the output rows, at the end of a step. */
-export function emitCopy(
-  ctx: EmitContext,
-  w: CodeWriter,
-  id: ValueId,
-  into: { state: string } | "output",
-): void {
+export function emitCopy(ctx: EmitContext, w: CodeWriter, id: ValueId, into: CopyTarget): void {
   const rows = new RowBases(ctx, "step");
   const length = sizeJs(ctx.ir.nodes[id]!.shape[0]!, ctx.layout.sizes);
   const source = element(ctx, rows, ctx.layout.home(id), "j");

@@ -15,7 +15,7 @@ function lengthJs(ctx: EmitContext, n: Node): string {
 }
 
 export function emitParams(ctx: EmitContext, w: CodeWriter): void {
-  const cast = ctx.typed ? " as Float32Array" : "";
+  const { ts } = ctx;
   for (const n of ctx.ir.nodes) {
     if (!isLeaf(n) || n.op !== "param") continue;
     const decl = ctx.ir.params.find((p) => p.name === n.name)!;
@@ -24,14 +24,14 @@ export function emitParams(ctx: EmitContext, w: CodeWriter): void {
     if (n.shape.length === 0) {
       const value =
         decl.fill === null
-          ? `${get}${ctx.typed ? "!" : ""}.data[0]${ctx.typed ? "!" : ""}`
+          ? `${get}${ts.bang}.data[0]${ts.bang}`
           : `${get}?.data[0] ?? ${numberLiteral(decl.fill)}`;
       w.line(`const ${name} = ${value};`);
     } else if (decl.fill === null) {
-      w.line(`const ${name} = ${get}${ctx.typed ? "!" : ""}.data${cast};`);
+      w.line(`const ${name} = ${get}${ts.bang}.data${ts.as("Float32Array")};`);
     } else {
       const filled = `new Float32Array(${lengthJs(ctx, n)}).fill(${numberLiteral(decl.fill)})`;
-      const data = ctx.typed ? `(${get}?.data as Float32Array | undefined)` : `${get}?.data`;
+      const data = ts.pick(`(${get}?.data as Float32Array | undefined)`, `${get}?.data`);
       w.line(`const ${name} = ${data} ?? ${filled};`);
     }
   }

@@ -4,6 +4,7 @@ import type { SourceText } from "../../diagnostics.js";
 import { FORMAT_OPTIONS, VERSION } from "../../package-info.js";
 import type { CellIR } from "../ir/ir.js";
 import { emitDts } from "./emit-dts.js";
+import type { Target } from "./target.js";
 import { emitModule, moduleHeader, spliceFixedParts } from "./emit-module.js";
 
 export interface GenerateOptions {
@@ -15,7 +16,7 @@ export interface GenerateOptions {
   /** Run prettier over the output (on by default; code that is only executed can skip it). */
   readonly format?: boolean;
   /** "wasm" (default): WebAssembly SIMD kernels, with the JS kernel as fallback; "js": JS only. */
-  readonly target?: "js" | "wasm";
+  readonly target?: Target;
   /**
    * With "wasm": run layers too small to gain from WebAssembly in JavaScript (on by default).
    * Parity tests turn it off so the WebAssembly kernels meet the tiny fixture shapes too.

@@ -35,6 +35,8 @@ export interface Layout {
   home(id: ValueId): Home;
   /** The identifier of a value computed as a local (one element, or a load-time value). */
   nameOf(id: ValueId): string;
+  /** What a value is called in notes and comments (its source name where it has one). */
+  label(id: ValueId): string;
 }
 
 /**
@@ -132,7 +134,8 @@ export function planLayout(ir: CellIR, sched: Schedule, names: NameManager): Lay
     const row: RowKind = sched.stage[id] === "sequence" ? "sequence" : "batch";
     return { kind: "array", array, row, stride: n.shape[0]!, offset: zero };
   };
-  return { sizes, states, buffers, home, nameOf };
+  const label = (id: ValueId) => baseName(ir, id, users[id] ?? []);
+  return { sizes, states, buffers, home, nameOf, label };
 }
 
 /** State updates that are not computed straight into the state's next buffer. */

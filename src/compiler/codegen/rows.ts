@@ -2,9 +2,8 @@
 // declared once per array at the top of the sample loop, and elements are `z[zRow + j]`.
 import type { EmitContext } from "./emit-context.js";
 import type { Home } from "./layout.js";
+import type { KernelStage } from "./schedule.js";
 import { sizeFactor } from "./size-js.js";
-
-export type LoopStage = "sequence" | "step";
 
 const baseNames = new WeakMap<EmitContext, Map<string, string>>();
 
@@ -22,7 +21,7 @@ export class RowBases {
 
   constructor(
     private readonly ctx: EmitContext,
-    private readonly stage: LoopStage,
+    private readonly stage: KernelStage,
   ) {}
 
   /** The row-base variable to index `home` with, or null for load-time arrays. */
@@ -60,6 +59,11 @@ export class RowBases {
 }
 
 /** `for (let b = 0; b < B; b++)` or, before the time loop, over all T * B rows. */
-export function sampleLoopHeader(stage: LoopStage): string {
+export function sampleLoopHeader(stage: KernelStage): string {
   return stage === "sequence" ? "for (let r = 0; r < T * B; r++)" : "for (let b = 0; b < B; b++)";
+}
+
+/** What the rows of a kernel call are. */
+export function rowsNote(stage: KernelStage): string {
+  return stage === "sequence" ? "rows: every (step, sample) pair" : "rows: every sample";
 }

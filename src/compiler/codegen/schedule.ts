@@ -7,6 +7,9 @@ import { type Size, sizeKey } from "../../shared/size.js";
 import type { CellIR, Node, NodeOf, Stage, ValueId } from "../ir/ir.js";
 import { isBinary, isUnary, rootsOf } from "../ir/ir.js";
 
+/** The stages that run per call, as kernels: before the time loop, and at every step. */
+export type KernelStage = "sequence" | "step";
+
 /** A matrix product, plain or starting from a bias. */
 export type GemmNode = NodeOf<"matvec"> | NodeOf<"affine">;
 

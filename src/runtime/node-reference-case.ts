@@ -1,0 +1,27 @@
+// Node only: loads a reference case folder (case.json, weights.safetensors, input.npy, initial
+// states, expected outputs). The checks of case.json itself are browser-safe, in reference-case.ts.
+import { join } from "node:path";
+import { readDataFile, readNpy, readSafetensors } from "./node-files.js";
+import { type ReferenceCase, parseCaseJson } from "./reference-case.js";
+
+const mapValues = <T, U>(o: Readonly<Record<string, T>>, f: (v: T) => U): Record<string, U> =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
+
+export function loadReferenceCase(dir: string): ReferenceCase {
+  const file = join(dir, "case.json");
+  const { files, ...settings } = parseCaseJson(readDataFile(file), file);
+  const path = (name: string): string => join(dir, name);
+  const stateFiles = mapValues(files.states, path);
+  // Read in this order, so a case with several bad files reports the weights first.
+  return {
+    ...settings,
+    dir,
+    weights: readSafetensors(path(files.weights)),
+    weightsFile: path(files.weights),
+    input: readNpy(path(files.input)),
+    inputFile: path(files.input),
+    states: mapValues(stateFiles, readNpy),
+    stateFiles,
+    expected: mapValues(files.expected, (f) => readNpy(path(f))),
+  };
+}

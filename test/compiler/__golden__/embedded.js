@@ -1,0 +1,976 @@
+// === helper 'gemm'
+/**
+ * out[r, i] = bias[r, i] + sum over j of w[i, j] * x[r, j], for rows r < rows and outputs i < m:
+ * w is m x k, row-major as PyTorch stores it; row r of x, out and bias starts at
+ * off + r * stride (a bias stride of 0 adds the same vector to every row).
+ */
+function gemm(rows, m, k, w, x, xOff, xStride, out, outOff, outStride, bias, biasOff, biasStride) {
+  let r = 0;
+  for (; r + 1 < rows; r += 2) {
+    const x0 = xOff + r * xStride;
+    const x1 = x0 + xStride;
+    const o0 = outOff + r * outStride;
+    const o1 = o0 + outStride;
+    const b0 = biasOff + r * biasStride;
+    const b1 = b0 + biasStride;
+    let i = 0;
+    for (; i + 3 < m; i += 4) {
+      const w0 = i * k;
+      const w1 = w0 + k;
+      const w2 = w1 + k;
+      const w3 = w2 + k;
+      let a00 = bias[b0 + i],
+        a01 = bias[b0 + i + 1],
+        a02 = bias[b0 + i + 2],
+        a03 = bias[b0 + i + 3];
+      let a10 = bias[b1 + i],
+        a11 = bias[b1 + i + 1],
+        a12 = bias[b1 + i + 2],
+        a13 = bias[b1 + i + 3];
+      for (let j = 0; j < k; j++) {
+        const u = x[x0 + j];
+        const v = x[x1 + j];
+        const c0 = w[w0 + j],
+          c1 = w[w1 + j],
+          c2 = w[w2 + j],
+          c3 = w[w3 + j];
+        a00 += c0 * u;
+        a01 += c1 * u;
+        a02 += c2 * u;
+        a03 += c3 * u;
+        a10 += c0 * v;
+        a11 += c1 * v;
+        a12 += c2 * v;
+        a13 += c3 * v;
+      }
+      out[o0 + i] = a00;
+      out[o0 + i + 1] = a01;
+      out[o0 + i + 2] = a02;
+      out[o0 + i + 3] = a03;
+      out[o1 + i] = a10;
+      out[o1 + i + 1] = a11;
+      out[o1 + i + 2] = a12;
+      out[o1 + i + 3] = a13;
+    }
+    for (; i < m; i++) {
+      const wi = i * k;
+      let a0 = bias[b0 + i],
+        a1 = bias[b1 + i];
+      for (let j = 0; j < k; j++) {
+        a0 += w[wi + j] * x[x0 + j];
+        a1 += w[wi + j] * x[x1 + j];
+      }
+      out[o0 + i] = a0;
+      out[o1 + i] = a1;
+    }
+  }
+  for (; r < rows; r++) {
+    const x0 = xOff + r * xStride;
+    const o0 = outOff + r * outStride;
+    const b0 = biasOff + r * biasStride;
+    let i = 0;
+    for (; i + 7 < m; i += 8) {
+      const w0 = i * k;
+      const w1 = w0 + k,
+        w2 = w1 + k,
+        w3 = w2 + k,
+        w4 = w3 + k,
+        w5 = w4 + k,
+        w6 = w5 + k,
+        w7 = w6 + k;
+      let a0 = bias[b0 + i],
+        a1 = bias[b0 + i + 1],
+        a2 = bias[b0 + i + 2],
+        a3 = bias[b0 + i + 3];
+      let a4 = bias[b0 + i + 4],
+        a5 = bias[b0 + i + 5],
+        a6 = bias[b0 + i + 6],
+        a7 = bias[b0 + i + 7];
+      for (let j = 0; j < k; j++) {
+        const u = x[x0 + j];
+        a0 += w[w0 + j] * u;
+        a1 += w[w1 + j] * u;
+        a2 += w[w2 + j] * u;
+        a3 += w[w3 + j] * u;
+        a4 += w[w4 + j] * u;
+        a5 += w[w5 + j] * u;
+        a6 += w[w6 + j] * u;
+        a7 += w[w7 + j] * u;
+      }
+      out[o0 + i] = a0;
+      out[o0 + i + 1] = a1;
+      out[o0 + i + 2] = a2;
+      out[o0 + i + 3] = a3;
+      out[o0 + i + 4] = a4;
+      out[o0 + i + 5] = a5;
+      out[o0 + i + 6] = a6;
+      out[o0 + i + 7] = a7;
+    }
+    for (; i < m; i++) {
+      const wi = i * k;
+      let a = bias[b0 + i];
+      for (let j = 0; j < k; j++) a += w[wi + j] * x[x0 + j];
+      out[o0 + i] = a;
+    }
+  }
+}
+
+// === helper 'sigmoid'
+/** The logistic function, exact and overflow-safe: exp of a positive number is never taken. */
+function sigmoid(x) {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+// === embedded runtime (every module)
+class DataError extends Error {
+  source;
+  tensorName;
+  detail;
+  name = "DataError";
+  constructor(source, tensorName, detail) {
+    super(
+      tensorName === null ? `${source}: ${detail}` : `${source}: tensor '${tensorName}': ${detail}`,
+    );
+    this.source = source;
+    this.tensorName = tensorName;
+    this.detail = detail;
+  }
+}
+/** `4*H + I - 1`: the canonical text, also used as a hash key. */
+function formatSize(a) {
+  const parts = [];
+  for (const t of a.terms) {
+    const magnitude = Math.abs(t.coeff);
+    const text = magnitude === 1 ? t.name : `${magnitude}*${t.name}`;
+    if (parts.length === 0) parts.push(t.coeff < 0 ? `-${text}` : text);
+    else parts.push(t.coeff < 0 ? `- ${text}` : `+ ${text}`);
+  }
+  if (a.constant !== 0 || parts.length === 0) {
+    if (parts.length === 0) parts.push(String(a.constant));
+    else parts.push(a.constant < 0 ? `- ${-a.constant}` : `+ ${a.constant}`);
+  }
+  return parts.join(" ");
+}
+function formatSymbolicShape(shape) {
+  return `[${shape.map(formatSize).join(", ")}]`;
+}
+/** The value of a size once its variables are known, or null if one is not. */
+function evalSize(a, values) {
+  let n = a.constant;
+  for (const t of a.terms) {
+    const v = values.get(t.name);
+    if (v === undefined) return null;
+    n += t.coeff * v;
+  }
+  return n;
+}
+/**
+ * Learns size variables from `size == actual` when exactly one variable in it is unknown.
+ * Returns the variable and its value; null when there is nothing to learn (no unknown, or more
+ * than one); "unsolvable" when no whole non-negative value fits.
+ */
+function solveSize(a, actual, known) {
+  const unknown = a.terms.filter((t) => !known.has(t.name));
+  if (unknown.length !== 1) return null;
+  const term = unknown[0];
+  const rest = evalSize({ constant: a.constant, terms: a.terms.filter((t) => t !== term) }, known);
+  if (rest === null) return null;
+  const value = (actual - rest) / term.coeff;
+  if (!Number.isInteger(value) || value < 0) return "unsolvable";
+  // `| 0` turns -0 into 0 and, above all, makes the size a small integer for V8: a size computed
+  // by division is a boxed double, and kernels indexing with it deoptimize and run ~2x slower.
+  return { name: term.name, value: value <= 0x7fffffff ? value | 0 : value };
+}
+/** The number of elements a shape holds (1 for a scalar). */
+function shapeSize(shape) {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+function formatShape(shape) {
+  return `[${shape.join(", ")}]`;
+}
+/**
+ * Checks that `t` is a tensor whose data fills its shape, and gives it float32 data (copied only
+ * when it is not float32 already): what compiled kernels compute with.
+ */
+function asFloat32Tensor(t, name, source) {
+  const candidate = t;
+  const data = candidate?.data;
+  const shape = candidate?.shape;
+  const isShape = Array.isArray(shape) && shape.every((d) => Number.isInteger(d) && d >= 0);
+  if (!(data instanceof Float32Array || data instanceof Float64Array) || !isShape) {
+    throw new DataError(source, name, "expected { data: Float32Array, shape: number[] }");
+  }
+  if (data.length !== shapeSize(shape)) {
+    const detail = `shape ${formatShape(shape)} needs ${shapeSize(shape)} values, found ${data.length}`;
+    throw new DataError(source, name, detail);
+  }
+  return { data: data instanceof Float32Array ? data : Float32Array.from(data), shape: [...shape] };
+}
+/** Learns what it can from `shape == actual`; returns whether it learned anything. */
+function learn(shape, actual, sizes) {
+  if (shape.length !== actual.length) return false;
+  let learned = false;
+  shape.forEach((dim, i) => {
+    const solved = solveSize(dim, actual[i], sizes);
+    if (solved && solved !== "unsolvable") {
+      sizes.set(solved.name, solved.value);
+      learned = true;
+    }
+  });
+  return learned;
+}
+function concreteShape(shape, sizes) {
+  const dims = shape.map((d) => evalSize(d, sizes));
+  return dims.every((d) => d !== null) ? dims : null;
+}
+function describeExpected(shape, sizes) {
+  const concrete = concreteShape(shape, sizes);
+  const symbolic = formatSymbolicShape(shape);
+  if (!concrete) return symbolic;
+  const text = formatShape(concrete);
+  return text === symbolic ? text : `${symbolic} = ${text}`;
+}
+/** What the weights alone say about the sizes (possibly not everything). */
+function sizesFromWeights(meta, weights) {
+  const sizes = new Map();
+  const present = meta.params.filter((p) => weights.has(p.name));
+  let progress = true;
+  while (progress) {
+    progress = false;
+    for (const p of present)
+      progress = learn(p.shape, weights.get(p.name).shape, sizes) || progress;
+  }
+  return sizes;
+}
+function bindSizes(meta, weights, inputSize, naming) {
+  // Weights first (they define the cell), the input last: a mismatch then blames the input.
+  const sizes = sizesFromWeights(meta, weights);
+  learn(meta.input.shape, [inputSize], sizes);
+  // A missing weight is the likeliest reason for an unknown size, so it is reported first.
+  for (const p of meta.params) {
+    if (!weights.has(p.name) && p.fill === null) {
+      const expected = describeExpected(p.shape, sizes);
+      throw new DataError(
+        naming.source,
+        naming.tensorName(p.name),
+        `missing (expected shape ${expected})`,
+      );
+    }
+  }
+  // A declared size that no shape mentions is never needed.
+  const mentioned = [meta.input, meta.output, ...meta.states, ...meta.params].flatMap((v) =>
+    v.shape.flatMap((d) => d.terms.map((t) => t.name)),
+  );
+  const unknown = meta.sizes.filter((s) => !sizes.has(s) && mentioned.includes(s));
+  if (unknown.length > 0) {
+    const names = unknown.map((s) => `'${s}'`).join(", ");
+    const detail = `cannot tell size${unknown.length > 1 ? "s" : ""} ${names} of cell '${meta.name}' from the weights`;
+    throw new DataError(naming.source, null, detail);
+  }
+  for (const p of meta.params) checkShape(p, weights.get(p.name), sizes, naming);
+  for (const [name, value] of sizes) {
+    if (value <= 0) throw new DataError(naming.source, null, `size '${name}' would be ${value}`);
+  }
+  return sizes;
+}
+/** Checks a present weight against its shape; absent ones were checked before, being optional. */
+function checkShape(p, t, sizes, naming) {
+  if (!t) return;
+  const expected = describeExpected(p.shape, sizes);
+  const name = naming.tensorName(p.name);
+  const want = concreteShape(p.shape, sizes);
+  const matches =
+    want !== null && want.length === t.shape.length && want.every((d, i) => d === t.shape[i]);
+  if (!matches) {
+    throw new DataError(
+      naming.source,
+      name,
+      `expected shape ${expected}, found ${formatShape(t.shape)}`,
+    );
+  }
+}
+/** The name a parameter of layer k, direction d is stored under. */
+function tensorName(stack, param, k, d) {
+  return stack.suffixed ? `${param}_l${k}${d === 1 ? "_reverse" : ""}` : param;
+}
+const SUFFIX = /^(.*)_l(\d+)(_reverse)?$/;
+function splitLayers(meta, weights, source) {
+  const params = new Set(meta.params.map((p) => p.name));
+  const list = (names) => [...names].map((n) => `'${n}'`).join(", ");
+  const cells = [];
+  let plain = 0;
+  let suffixed = 0;
+  for (const [name, t] of weights) {
+    const m = SUFFIX.exec(name);
+    const base = m && params.has(m[1]) ? m[1] : params.has(name) ? name : null;
+    if (base === null) {
+      const detail = `not a parameter of cell '${meta.name}' (expected ${list(params)}, optionally with _l{k} and _reverse)`;
+      throw new DataError(source, name, detail);
+    }
+    const layer = base === name ? 0 : Number(m[2]);
+    const direction = base !== name && m[3] ? 1 : 0;
+    if (base === name) plain++;
+    else suffixed++;
+    const row = (cells[layer] ??= []);
+    (row[direction] ??= new Map()).set(base, t);
+  }
+  if (plain > 0 && suffixed > 0) {
+    throw new DataError(source, null, "mixes names with and without a layer suffix (_l0)");
+  }
+  if (cells.length === 0) cells.push([new Map()]);
+  return { layers: checkComplete(cells, source), suffixed: suffixed > 0 };
+}
+/** Every layer present from 0, and the same directions in every layer. */
+function checkComplete(cells, source) {
+  const directions = cells[0]?.[1] ? 2 : 1;
+  for (let k = 0; k < cells.length; k++) {
+    const row = cells[k];
+    if (!row)
+      throw new DataError(
+        source,
+        null,
+        `layer ${k} is missing (found weights for layer ${cells.length - 1})`,
+      );
+    for (let d = 0; d < directions; d++) row[d] ??= new Map();
+    if (row.length > directions) {
+      throw new DataError(source, null, `layer ${k} has _reverse weights but layer 0 does not`);
+    }
+  }
+  return cells;
+}
+/** (time, batch, features) of an input, read in its layout; it must be 3-dimensional and full. */
+function sequenceDims(input, batchFirst, source) {
+  if (input.shape.length !== 3) {
+    const layout = batchFirst ? "(batch, time, features)" : "(time, batch, features)";
+    throw new DataError(
+      source,
+      null,
+      `expected a 3-dimensional input ${layout}, found shape ${formatShape(input.shape)}`,
+    );
+  }
+  const [a, b, I] = input.shape;
+  if (input.data.length !== a * b * I) {
+    const detail = `shape ${formatShape(input.shape)} needs ${a * b * I} values, found ${input.data.length}`;
+    throw new DataError(source, null, detail);
+  }
+  return batchFirst ? { T: b, B: a, I } : { T: a, B: b, I };
+}
+/** Layer 0 must get the features per step its weights expect, layer k>0 what layer k-1 makes. */
+function checkInputSize(meta, sizes, inSize, layer, source, tensorName) {
+  const want = concreteShape(meta.input.shape, sizes)?.[0];
+  if (want === inSize) return;
+  const weight = tensorName(meta.params[0]?.name ?? "");
+  const detail =
+    layer === 0
+      ? `has ${inSize} features per step, but the weights (${weight}) expect ${want}`
+      : `layer ${layer} expects ${want} input features, but layer ${layer - 1} produces ${inSize}`;
+  throw new DataError(source, null, detail);
+}
+/** Stacked final states are (L*D, B, size): every layer must agree on each state's size. */
+function checkSameSizes(meta, sizes, first, layer, source) {
+  meta.states.forEach((s, i) => {
+    if (first && first[i] !== sizes[i]) {
+      const detail = `state '${s.name}' has size ${sizes[i]} in layer ${layer} but ${first[i]} in layer 0; a stack needs one size`;
+      throw new DataError(source, null, detail);
+    }
+  });
+}
+/** An initial state must be (layers * directions, batch, size). */
+function checkInitialState(t, name, count, B, size, options) {
+  const want = [count, B, size];
+  if (t.shape.length === 3 && t.shape.every((d, i) => d === want[i])) return;
+  const source = options.sources?.states?.[name] ?? "initial states";
+  const detail = `expected shape (layers*directions, batch, size) = ${formatShape(want)}, found ${formatShape(t.shape)}`;
+  throw new DataError(source, name, detail);
+}
+function createStack(meta, weights, options, arrayType, makeKernel) {
+  const weightSource = options.sources?.weights ?? "weights";
+  const inputSource = options.sources?.input ?? "input";
+  const batchFirst = options.batchFirst ?? false;
+  const stack = splitLayers(meta, weights, weightSource);
+  const cache = new Map();
+  const prepare = (inputSize) => {
+    let layers = cache.get(inputSize);
+    if (layers) return layers;
+    layers = prepareLayers(meta, stack, inputSize, makeKernel, weightSource, inputSource);
+    cache.set(inputSize, layers);
+    return layers;
+  };
+  // When the weights alone fix the input size, all weight-only work happens now, at creation.
+  const known = sizesFromWeights(meta, stack.layers[0][0]);
+  const inputSize = evalSize(meta.input.shape[0], known);
+  if (inputSize !== null) prepare(inputSize);
+  return {
+    describe: (size) => describeLayers(prepare(size)),
+    forward(input, initial = {}, into) {
+      const { T, B, I } = sequenceDims(input, batchFirst, inputSource);
+      const layers = prepare(I);
+      const { directions: D, outFeatures: F, stateSizes } = describeLayers(layers);
+      const count = layers.length * D;
+      const { output, states } =
+        into ?? allocateResult(arrayType, T * B * F, count * B, stateSizes);
+      meta.states.forEach((s, i) => {
+        const given = initial[s.name];
+        if (!given) return;
+        checkInitialState(given, s.name, count, B, stateSizes[i], options);
+        states[i].set(given.data);
+      });
+      // Kernels never write their input: seq-first input of the right type is read where it is.
+      const xs = batchFirst
+        ? transpose(input.data, B, T, I, new arrayType(T * B * I))
+        : input.data instanceof arrayType
+          ? input.data
+          : copyInto(new arrayType(T * B * I), input.data);
+      const ys = runLayers(layers, xs, I, T, B, states, arrayType, batchFirst ? null : output);
+      if (batchFirst) transpose(ys, T, B, F, output);
+      const finals = {};
+      meta.states.forEach((s, i) => {
+        finals[s.name] = { data: states[i], shape: [count, B, stateSizes[i]] };
+      });
+      return {
+        output: { data: output, shape: batchFirst ? [B, T, F] : [T, B, F] },
+        states: finals,
+      };
+    },
+  };
+}
+/** Binds the sizes of every (layer, direction) for inputs of `inputSize` and builds its kernel. */
+function prepareLayers(meta, stack, inputSize, makeKernel, weightSource, inputSource) {
+  const layers = [];
+  let inSize = inputSize;
+  stack.layers.forEach((directions, k) => {
+    const built = directions.map((w, d) => {
+      const naming = {
+        source: weightSource,
+        tensorName: (p) => tensorName(stack, p, k, d),
+      };
+      const sizes = bindSizes(meta, w, inSize, naming);
+      const source = k === 0 ? inputSource : weightSource;
+      checkInputSize(meta, sizes, inSize, k, source, naming.tensorName);
+      const outSize = sizeOf(meta.output.shape[0], sizes);
+      const stateSizes = meta.states.map((s) => sizeOf(s.shape[0], sizes));
+      checkSameSizes(meta, stateSizes, layers[0]?.[0]?.stateSizes, k, weightSource);
+      return { kernel: makeKernel(sizes, w), stateSizes, outSize };
+    });
+    layers.push(built);
+    inSize = directions.length * built[0].outSize;
+  });
+  return layers;
+}
+function sizeOf(dim, sizes) {
+  const n = evalSize(dim, sizes);
+  if (n === null) throw new Error("internal: a state or output size is unknown after binding");
+  return n;
+}
+function describeLayers(layers) {
+  const last = layers[layers.length - 1];
+  return {
+    layers: layers.length,
+    directions: last.length,
+    outFeatures: last.length * last[0].outSize,
+    stateSizes: layers[0][0].stateSizes,
+  };
+}
+/**
+ * One allocation for everything a forward returns (a typed array's own buffer costs far more than
+ * a view, which matters for short sequences): the output, then per state its (L*D, B, size)
+ * tensor, on whose views every (layer, direction) reads initial and writes final values.
+ */
+function allocateResult(arrayType, outputLength, rows, stateSizes) {
+  const block = new arrayType(outputLength + rows * stateSizes.reduce((a, b) => a + b, 0));
+  let at = outputLength;
+  const states = stateSizes.map((size) => block.subarray(at, (at += rows * size)));
+  return { output: block.subarray(0, outputLength), states };
+}
+/**
+ * Runs the layers in turn, each on the one before's outputs, and returns the last one's
+ * (T, B, D * outSize) outputs, written into `last` when given. `states` are (L*D, B, size).
+ */
+function runLayers(layers, input, inputSize, T, B, states, arrayType, last) {
+  const D = layers[0].length;
+  const count = layers.length * D;
+  const stateSizes = layers[0][0].stateSizes;
+  // The (B, size) slice of each state that (layer, direction) number j reads and writes.
+  const views = (j) =>
+    states.map((data, i) => {
+      if (count === 1) return data;
+      const part = B * stateSizes[i];
+      return data.subarray(j * part, (j + 1) * part);
+    });
+  let xs = input;
+  let inSize = inputSize;
+  for (let k = 0; k < layers.length; k++) {
+    const directions = layers[k];
+    const outSize = directions[0].outSize;
+    const ys = k === layers.length - 1 && last ? last : new arrayType(T * B * D * outSize);
+    for (let d = 0; d < D; d++) {
+      directions[d].kernel({
+        xs,
+        inSize,
+        states: views(k * D + d),
+        ys,
+        outStride: D * outSize,
+        outOffset: d * outSize,
+        steps: T,
+        batch: B,
+        reverse: d === 1,
+      });
+    }
+    xs = ys;
+    inSize = D * outSize;
+  }
+  return xs;
+}
+/** (a, b, F) -> (b, a, F): batch-first to seq-first and back. */
+function transpose(data, a, b, F, out) {
+  for (let i = 0; i < a; i++)
+    for (let j = 0; j < b; j++)
+      out.set(data.subarray((i * b + j) * F, (i * b + j + 1) * F), (j * a + i) * F);
+  return out;
+}
+function copyInto(out, data) {
+  out.set(data);
+  return out;
+}
+/** The most pieces a forward is cut into: a few per thread, so one whose core is busy does less. */
+function maxPieces(threads) {
+  return 4 * threads;
+}
+/**
+ * Below this many multiply-adds per piece (estimated as T * rows * F * (I + F)), handing work
+ * to another thread costs more than it saves: about 50 microseconds at the kernels' speed.
+ */
+const MIN_PIECE_WORK = 1 << 18;
+/** Batch rows per piece for a forward of (T, B, I) inputs and F output features. */
+function planPieces(T, B, I, F, threads) {
+  return splitRows(B, threads, maxPieces(threads), T * B * F * (I + F));
+}
+/**
+ * Batch rows per piece, as even as possible: four rows or more (the kernels' row block) when
+ * there are enough for a piece per thread, never fewer than two (a kernel computes a single row,
+ * a batch of one, differently, and results must not depend on the split).
+ */
+function splitRows(B, threads, maxPieces, work) {
+  const byWork = Math.max(1, Math.floor(work / MIN_PIECE_WORK));
+  const byRows = Math.max(
+    Math.min(threads, Math.floor(B / 2)),
+    Math.min(maxPieces, Math.floor(B / 4)),
+  );
+  const pieces = Math.max(1, Math.min(byRows, byWork));
+  const edge = (k) => Math.floor((k * B) / pieces);
+  return Array.from({ length: pieces }, (_, k) => edge(k + 1) - edge(k));
+}
+/** A piece's tensors, seq-first, from float `base` on: input, each state, output. */
+function pieceLayout(base, T, rows, I, shape) {
+  let at = base;
+  const input = at;
+  at += T * rows * I;
+  const count = shape.layers * shape.directions;
+  const states = shape.stateSizes.map((size) => {
+    const offset = at;
+    at += count * rows * size;
+    return offset;
+  });
+  const output = at;
+  at += T * rows * shape.outFeatures;
+  return { input, states, output, end: at };
+}
+/** Runs the stack on one piece in place: initial states are read, final ones written back. */
+function runPiece(stack, floats, layout, T, rows, I, shape) {
+  const count = shape.layers * shape.directions;
+  const input = {
+    data: floats.subarray(layout.input, layout.input + T * rows * I),
+    shape: [T, rows, I],
+  };
+  const output = floats.subarray(layout.output, layout.output + T * rows * shape.outFeatures);
+  const states = shape.stateSizes.map((size, i) =>
+    floats.subarray(layout.states[i], layout.states[i] + count * rows * size),
+  );
+  stack.forward(input, {}, { output, states });
+}
+/**
+ * Copies rows [b0, b0 + rows) between a whole tensor and a piece's region (seq-first): a
+ * sequence (T, B, F), or (B, T, F) when batch-first, or a state (count, B, size).
+ */
+class RowCopier {
+  floats;
+  T;
+  B;
+  batchFirst;
+  constructor(floats, T, B, batchFirst) {
+    this.floats = floats;
+    this.T = T;
+    this.B = B;
+    this.batchFirst = batchFirst;
+  }
+  sequence(whole, at, b0, rows, F, into) {
+    const { T, B } = this;
+    for (let t = 0; t < T; t++) {
+      if (this.batchFirst) {
+        for (let b = 0; b < rows; b++) {
+          this.move(whole, ((b0 + b) * T + t) * F, at + (t * rows + b) * F, F, into);
+        }
+      } else {
+        this.move(whole, (t * B + b0) * F, at + t * rows * F, rows * F, into);
+      }
+    }
+  }
+  state(whole, at, b0, rows, size, into) {
+    const count = whole.length / (this.B * size);
+    for (let l = 0; l < count; l++) {
+      this.move(whole, (l * this.B + b0) * size, at + l * rows * size, rows * size, into);
+    }
+  }
+  /** n floats: whole[w..] -> region[r..] when `into`, back otherwise. */
+  move(whole, w, r, n, into) {
+    if (into) this.floats.set(whole.subarray(w, w + n), r);
+    else whole.set(this.floats.subarray(r, r + n), w);
+  }
+}
+/** Node's worker_threads, or null where there is none (browsers, other runtimes). */
+function workerThreads() {
+  const proc = globalThis.process;
+  const module = proc?.getBuiltinModule?.("node:worker_threads");
+  return module ?? null;
+}
+/** The options of a piece's stack: seq-first, one thread, the caller's labels for errors. */
+function pieceOptions(sources) {
+  return sources ? { sources } : {};
+}
+/**
+ * Indexes of the control words (an Int32Array). A forward publishes its pieces (batch-row
+ * ranges, each with a region of the shared floats), bumps GENERATION, and every thread claims
+ * pieces through NEXT until none is left; PENDING counts the workers still in the generation.
+ */
+const Control = {
+  GENERATION: 0,
+  PENDING: 1,
+  READY: 2,
+  FAILED: 3,
+  STOPPED: 4,
+  STEPS: 5,
+  FEATURES: 6,
+  NEXT: 7,
+  PIECES: 8,
+  /** Then per piece k: its region's first float at FIRST_PIECE + 2k, its rows after it. */
+  FIRST_PIECE: 10,
+};
+function serveWorker(data, makeStack) {
+  const control = new Int32Array(data.control);
+  const fail = (e) => {
+    data.port.postMessage(e instanceof Error ? e.message : String(e));
+    Atomics.store(control, Control.FAILED, 1);
+  };
+  let stack;
+  try {
+    // Weight-only work (packing, folded constants) happens here, off the calling thread.
+    stack = makeStack(new Map(data.weights), pieceOptions(data.sources));
+  } catch (e) {
+    fail(e);
+    Atomics.add(control, Control.READY, 1);
+    Atomics.notify(control, Control.READY);
+    return;
+  }
+  const wt = workerThreads();
+  let floats = new Float32Array(data.data);
+  let seen = Atomics.load(control, Control.GENERATION);
+  Atomics.add(control, Control.READY, 1);
+  Atomics.notify(control, Control.READY);
+  for (;;) {
+    Atomics.wait(control, Control.GENERATION, seen);
+    seen = Atomics.load(control, Control.GENERATION);
+    if (Atomics.load(control, Control.STOPPED)) return;
+    // A larger buffer is posted before the generation that needs it.
+    for (let m; (m = wt?.receiveMessageOnPort(data.port));) {
+      floats = new Float32Array(m.message);
+    }
+    try {
+      runClaimedPieces(stack, control, floats);
+    } catch (e) {
+      fail(e);
+    }
+    if (Atomics.sub(control, Control.PENDING, 1) === 1) {
+      Atomics.notify(control, Control.PENDING);
+    }
+  }
+}
+/** Claims pieces of the current forward one at a time and runs them, until none is left. */
+function runClaimedPieces(stack, control, floats) {
+  const T = Atomics.load(control, Control.STEPS);
+  const I = Atomics.load(control, Control.FEATURES);
+  const pieces = Atomics.load(control, Control.PIECES);
+  const shape = stack.describe(I);
+  for (let k; (k = Atomics.add(control, Control.NEXT, 1)) < pieces;) {
+    const base = Atomics.load(control, Control.FIRST_PIECE + 2 * k);
+    const rows = Atomics.load(control, Control.FIRST_PIECE + 2 * k + 1);
+    runPiece(stack, floats, pieceLayout(base, T, rows, I, shape), T, rows, I, shape);
+  }
+}
+// CommonJS, evaluated by each worker: imports the module and serves, or reports why it cannot.
+const BOOTSTRAP = `const { workerData } = require("node:worker_threads");
+import(workerData.url).then(
+  (m) => m.serveThread(workerData),
+  (e) => {
+    const control = new Int32Array(workerData.control);
+    workerData.port.postMessage(String((e && e.message) || e));
+    Atomics.store(control, ${Control.FAILED}, 1);
+    Atomics.add(control, ${Control.READY}, 1);
+    Atomics.notify(control, ${Control.READY});
+  },
+);`;
+/** Reads `options.threads`: a positive integer, 1 when absent. */
+function threadCount(options) {
+  const n = options.threads ?? 1;
+  if (!Number.isInteger(n) || n < 1) {
+    throw new RangeError(`options.threads: expected a positive integer, found ${String(n)}`);
+  }
+  return n;
+}
+/**
+ * A pool of `options.threads - 1` workers beside the calling thread, or null when one thread is
+ * asked for, the platform has no worker threads or the module no URL to start them from.
+ * `stack` runs what is not worth splitting.
+ */
+function createThreadPool(meta, weights, options, moduleUrl, stack, makeStack) {
+  const threads = threadCount(options);
+  const wt = threads > 1 && moduleUrl ? workerThreads() : null;
+  if (!wt || !moduleUrl) return null;
+  const words = Control.FIRST_PIECE + 2 * maxPieces(threads);
+  const control = new Int32Array(new SharedArrayBuffer(4 * words));
+  const workers = startWorkers(wt, threads - 1, moduleUrl, control, weights, options);
+  const batchFirst = options.batchFirst ?? false;
+  const inputSource = options.sources?.input ?? "input";
+  // Pieces are seq-first; a batch-first stack needs a seq-first twin on the calling thread.
+  let pieceStack = batchFirst ? null : stack;
+  let data = new SharedArrayBuffer(0);
+  let started = false;
+  let closed = false;
+  const failure = () => {
+    const messages = workers.flatMap((w, k) => {
+      const m = wt.receiveMessageOnPort(w.port);
+      return m ? [`worker thread ${k + 1}: ${String(m.message)}`] : [];
+    });
+    Atomics.store(control, Control.FAILED, 0);
+    return new Error(messages.join("\n") || "a worker thread failed");
+  };
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    Atomics.store(control, Control.STOPPED, 1);
+    Atomics.add(control, Control.GENERATION, 1);
+    Atomics.notify(control, Control.GENERATION);
+    for (const w of workers) {
+      w.port.close();
+      void w.handle.terminate();
+    }
+  };
+  /** Blocks until every worker has built its stack; a worker that could not start closes the pool. */
+  const awaitStart = () => {
+    if (started) return;
+    for (let ready; (ready = Atomics.load(control, Control.READY)) < workers.length;) {
+      Atomics.wait(control, Control.READY, ready);
+    }
+    started = true;
+    if (Atomics.load(control, Control.FAILED)) {
+      const error = failure();
+      close();
+      throw error;
+    }
+  };
+  /** Makes the shared floats at least `floats` long, telling the workers before they need it. */
+  const reserve = (floats) => {
+    if (data.byteLength < 4 * floats) {
+      data = new SharedArrayBuffer(4 * floats);
+      for (const w of workers) w.port.postMessage(data);
+    }
+    return new Float32Array(data);
+  };
+  const forward = (input, initial) => {
+    const { T, B, I } = sequenceDims(input, batchFirst, inputSource);
+    const shape = stack.describe(I);
+    const F = shape.outFeatures;
+    const rows = closed ? [B] : planPieces(T, B, I, F, threads);
+    if (rows.length === 1) return stack.forward(input, initial);
+    const count = shape.layers * shape.directions;
+    meta.states.forEach((s, i) => {
+      const t = initial[s.name];
+      if (t) checkInitialState(t, s.name, count, B, shape.stateSizes[i], options);
+    });
+    awaitStart();
+    const layouts = [];
+    for (const n of rows) layouts.push(pieceLayout(layouts.at(-1)?.end ?? 0, T, n, I, shape));
+    const floats = reserve(layouts.at(-1).end);
+    const copier = new RowCopier(floats, T, B, batchFirst);
+    const firstRow = rows.map((_, k) => rows.slice(0, k).reduce((a, b) => a + b, 0));
+    rows.forEach((n, k) => {
+      const at = layouts[k];
+      copier.sequence(input.data, at.input, firstRow[k], n, I, true);
+      meta.states.forEach((s, i) => {
+        const t = initial[s.name];
+        if (t) copier.state(t.data, at.states[i], firstRow[k], n, shape.stateSizes[i], true);
+        else floats.fill(0, at.states[i], at.states[i] + count * n * shape.stateSizes[i]);
+      });
+      Atomics.store(control, Control.FIRST_PIECE + 2 * k, at.input);
+      Atomics.store(control, Control.FIRST_PIECE + 2 * k + 1, n);
+    });
+    Atomics.store(control, Control.STEPS, T);
+    Atomics.store(control, Control.FEATURES, I);
+    Atomics.store(control, Control.PIECES, rows.length);
+    Atomics.store(control, Control.NEXT, 0);
+    Atomics.store(control, Control.PENDING, workers.length);
+    Atomics.add(control, Control.GENERATION, 1);
+    Atomics.notify(control, Control.GENERATION);
+    try {
+      pieceStack ??= makeStack(weights, pieceOptions(options.sources));
+      runClaimedPieces(pieceStack, control, floats);
+    } finally {
+      // Every worker leaves the generation before the next one resets the pieces.
+      for (let left; (left = Atomics.load(control, Control.PENDING)) > 0;) {
+        Atomics.wait(control, Control.PENDING, left);
+      }
+    }
+    if (Atomics.load(control, Control.FAILED)) throw failure();
+    return gather(meta, copier, layouts, rows, firstRow, T, B, shape, batchFirst);
+  };
+  const pool = { close, forward: (input, initial = {}) => forward(input, initial) };
+  // A model dropped without close() must not leave its threads behind.
+  poolsToStop.register(pool, close);
+  return pool;
+}
+/** Stops the workers of pools that were garbage-collected (`close` holds no reference to its pool). */
+const poolsToStop = new FinalizationRegistry((close) => close());
+function startWorkers(wt, count, url, control, weights, options) {
+  // Own copies, so that cloning for the workers does not copy whole files the tensors view.
+  const entries = [...weights].map(([name, t]) => [name, { data: t.data.slice(), shape: t.shape }]);
+  return Array.from({ length: count }, () => {
+    const { port1, port2 } = new wt.MessageChannel();
+    const workerData = {
+      url,
+      control: control.buffer,
+      data: new SharedArrayBuffer(0),
+      port: port2,
+      weights: entries,
+      sources: options.sources,
+    };
+    const handle = new wt.Worker(BOOTSTRAP, { eval: true, workerData, transferList: [port2] });
+    // Idle workers must not keep the process alive.
+    handle.unref();
+    return { handle, port: port1 };
+  });
+}
+/** The pieces' outputs and final states, put together as one forward returns them. */
+function gather(meta, copier, layouts, rows, firstRow, T, B, shape, batchFirst) {
+  const F = shape.outFeatures;
+  const count = shape.layers * shape.directions;
+  const output = new Float32Array(T * B * F);
+  const states = {};
+  meta.states.forEach((s, i) => {
+    const size = shape.stateSizes[i];
+    states[s.name] = { data: new Float32Array(count * B * size), shape: [count, B, size] };
+  });
+  rows.forEach((n, k) => {
+    const at = layouts[k];
+    copier.sequence(output, at.output, firstRow[k], n, F, false);
+    meta.states.forEach((s, i) => {
+      copier.state(states[s.name].data, at.states[i], firstRow[k], n, shape.stateSizes[i], false);
+    });
+  });
+  return { output: { data: output, shape: batchFirst ? [B, T, F] : [T, B, F] }, states };
+}
+
+// === embedded WebAssembly runtime (modules with WebAssembly kernels)
+// The WebAssembly side of generated kernels: WebAssembly memory with a bump allocator (offsets
+// are float indices, 16-byte aligned, with slack after each block so whole-vector reads past the
+// end stay inside), the kernels' instance, and weights packed into the GEMM's panel layout.
+// Generated modules embed this file; the WebAssembly API is reached through `globalThis` and typed
+// here, so the embedded TypeScript needs neither DOM nor Node typings.
+/** Outputs per weight panel of the GEMM kernel (wasm/gemm.ts). */
+const PANEL = 8;
+/** Floats per row of a kernel buffer: whole panels, and room for a vector written past the end. */
+function rowFloats(length) {
+  return ((length + PANEL - 1) & ~(PANEL - 1)) + PANEL;
+}
+/**
+ * Below this many multiply-adds per sample and step (matrix elements), calling into WebAssembly
+ * costs more than it saves: measured on LSTMs, JavaScript wins at 4H(I+H) = 48, loses at 128.
+ */
+const TINY_LAYER_MACS = 64;
+/**
+ * Whether a layer is so small that the JavaScript kernel runs it faster. Decided from the weights
+ * alone, so every piece of a batch split over threads takes the same kernel (same results).
+ */
+function isTinyLayer(weights) {
+  let macs = 0;
+  for (const t of weights.values()) if (t.shape.length === 2) macs += t.shape[0] * t.shape[1];
+  return macs < TINY_LAYER_MACS;
+}
+/** The compiled kernels, or null where WebAssembly SIMD is unavailable (the JS kernel runs). */
+function compileKernels(base64) {
+  const api = globalThis.WebAssembly;
+  const decode = globalThis.atob;
+  if (!api || !decode) return null;
+  const bytes = Uint8Array.from(decode(base64), (ch) => ch.charCodeAt(0));
+  return api.validate(bytes) ? new api.Module(bytes) : null;
+}
+/**
+ * The kernels' memory. It never grows in place: `Memory.grow` detaches the old ArrayBuffer, and
+ * the first detached buffer in a process makes V8 check for detachment on every typed-array access
+ * from then on (its "array buffer detaching protector"): all JavaScript typed-array code, not ours
+ * alone, got ~20% slower. Running out of room instead moves to a new, larger memory and a new
+ * instance of the kernels; `f32` and `kernels` change then, so callers read them after allocating.
+ */
+class Heap {
+  module;
+  kernels;
+  /** The first free float. */
+  top = 16;
+  f32;
+  constructor(module) {
+    this.module = module;
+    ({ kernels: this.kernels, f32: this.f32 } = this.instantiate(1));
+  }
+  /** Room for `floats`, in a new memory at least twice as large when the current one is full. */
+  alloc(floats) {
+    if (!(floats >= 0)) throw new Error(`internal: cannot allocate ${floats} floats`);
+    const at = this.top;
+    this.top += ((floats + 3) & ~3) + 16;
+    if (this.top > this.f32.length) {
+      const pages = Math.ceil(Math.max(this.top * 4, 2 * this.f32.byteLength) / 65536);
+      const next = this.instantiate(pages);
+      next.f32.set(this.f32);
+      ({ kernels: this.kernels, f32: this.f32 } = next);
+    }
+    return at;
+  }
+  instantiate(pages) {
+    const api = globalThis.WebAssembly;
+    const memory = new api.Memory({ initial: pages });
+    const kernels = new api.Instance(this.module, { env: { memory } }).exports;
+    return { kernels, f32: new Float32Array(memory.buffer) };
+  }
+  /** A copy of a vector, zero-padded to `length` floats. */
+  vector(data, length) {
+    const at = this.alloc(length);
+    this.f32.set(data, at);
+    return at;
+  }
+  /** W (m x k, row-major) in panels: panel p holds W[PANEL*p + e, j] at (p*k + j)*PANEL + e. */
+  packed(w, m, k) {
+    const panels = Math.ceil(m / PANEL);
+    const at = this.alloc(panels * k * PANEL);
+    const f32 = this.f32;
+    for (let p = 0; p < panels; p++) {
+      for (let j = 0; j < k; j++) {
+        for (let e = 0; e < PANEL; e++) {
+          const i = p * PANEL + e;
+          f32[at + (p * k + j) * PANEL + e] = i < m ? w[i * k + j] : 0;
+        }
+      }
+    }
+    return at;
+  }
+}

@@ -1,0 +1,57 @@
+// Reference cases: case.json is checked from its bytes alone (parseCaseJson, browser-safe), and
+// loadReferenceCase reads the folder it describes, naming the file in every error.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadReferenceCase } from "../../src/runtime/node-reference-case.js";
+import { parseCaseJson } from "../../src/runtime/reference-case.js";
+import { DataError } from "../../src/shared/data-error.js";
+import { FIXTURE_DIR } from "../helpers/cells.js";
+
+const bytes = (json: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(json));
+const BIDIR = join(FIXTURE_DIR, "lstm_bidir");
+const valid = JSON.parse(readFileSync(join(BIDIR, "case.json"), "utf8")) as Record<string, unknown>;
+
+describe("parseCaseJson", () => {
+  it("keeps the file names relative when it reads a fixture's case.json", () => {
+    const spec = parseCaseJson(bytes(valid), "case.json");
+    expect(spec.files).toEqual({
+      weights: "weights.safetensors",
+      input: "input.npy",
+      states: { h: "h0.npy", c: "c0.npy" },
+      expected: { output: "output.npy", h: "h_n.npy", c: "c_n.npy" },
+    });
+    expect(spec).toMatchObject({ cell: "lstm", batchFirst: false, tolerance: { atol: 1e-5 } });
+  });
+
+  it.each([
+    ["not JSON", new TextEncoder().encode("{"), "not valid JSON: "],
+    ["an array", bytes([]), "expected a JSON object"],
+    ["without a cell", bytes({ ...valid, cell: undefined }), "field 'cell' must be a cell name"],
+    [
+      "without an rtol",
+      bytes({ ...valid, tolerance: { atol: 0 } }),
+      "field 'rtol' must be a number",
+    ],
+  ])("rejects case.json when it is %s", (_, input, detail) => {
+    const parse = () => parseCaseJson(input, "c/case.json");
+    expect(parse).toThrow(DataError);
+    expect(parse).toThrow(`c/case.json: ${detail}`);
+  });
+});
+
+describe("loadReferenceCase", () => {
+  it("joins the file names to the folder when it loads a fixture", () => {
+    const c = loadReferenceCase(BIDIR);
+    expect(c.weightsFile).toBe(join(BIDIR, "weights.safetensors"));
+    expect(c.stateFiles).toEqual({ h: join(BIDIR, "h0.npy"), c: join(BIDIR, "c0.npy") });
+    expect(Object.keys(c.expected)).toEqual(["output", "h", "c"]);
+    expect(c.input.shape).toHaveLength(3);
+  });
+
+  it("names case.json when the folder has none", () => {
+    expect(() => loadReferenceCase("test")).toThrow(
+      /^test\/case\.json: cannot read: no such file$/,
+    );
+  });
+});
