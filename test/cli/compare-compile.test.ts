@@ -220,6 +220,7 @@ describe("cellc compile", () => {
     const code = readFileSync(b, "utf8");
     expect(code).not.toContain(process.cwd());
     expect(code).toContain("// lstm.cell:26  c' = f * c + i * g");
+    expect(code).toContain("// lstm.cell:27  h' = o * cell(c')");
     expect(readFileSync(b).equals(readFileSync(a))).toBe(true);
   });
 

@@ -6,7 +6,7 @@ import { type EmitContext, indexExpr, read, sourceComments } from "./emit-contex
 import type { CopyTarget } from "./emit-layer.js";
 import type { Home } from "./layout.js";
 import { type Rendered, atom, renderNode } from "./render-expr.js";
-import { RowBases, rowsNote, sampleLoopHeader } from "./rows.js";
+import { RowBases, sampleLoopHeader } from "./rows.js";
 import type { GemmNode, Kernel, KernelStage } from "./schedule.js";
 import { isZero, sizeFactor, sizeJs } from "./size-js.js";
 import { CodeWriter } from "./writer.js";
@@ -100,26 +100,12 @@ export function emitGemm(
   const out = rowArgs(ctx, stage, ctx.layout.home(node.id));
   const zeros = ["gemmZeros", "0", "0"] as const;
   const bias = node.op === "affine" ? rowArgs(ctx, stage, ctx.layout.home(node.args[2])) : zeros;
-  const [wName, xName, outName] = [mat, vec, node.id].map((id) => ctx.layout.label(id));
-  const biasName = node.op === "affine" ? ctx.layout.label(node.args[2]) : "none";
-  w.call(ctx.helpers.use("gemm"), [
-    [stage === "sequence" ? "T * B" : "B", rowsNote(stage)],
-    [sizeJs(node.shape[0]!, sizes), "outputs per row"],
-    [sizeJs(ctx.ir.nodes[mat]!.shape[1]!, sizes), "inputs per row"],
-    [matrix.array, `weights: ${wName}`],
-    ...labelled(x, `vectors: ${xName}`),
-    ...labelled(out, `results: ${outName}`),
-    ...labelled(bias, `bias: ${biasName}`),
-  ]);
-}
-
-/** `[array, first float, floats per row]` with notes. */
-function labelled(args: readonly [string, string, string], what: string): [string, string][] {
-  return [
-    [args[0], what],
-    [args[1], "first float"],
-    [args[2], args[2] === "0" ? "floats per row: the same row for all" : "floats per row"],
-  ];
+  const m = sizeJs(node.shape[0]!, sizes);
+  const k = sizeJs(ctx.ir.nodes[mat]!.shape[1]!, sizes);
+  const rows = stage === "sequence" ? "T * B" : "B";
+  // The helper's own parameter names (rows, m, k, w, x, xOff, xStride, ...) say what these are.
+  const args = [rows, m, k, matrix.array, ...x, ...out, ...bias];
+  w.line(`${ctx.helpers.use("gemm")}(${args.join(", ")});`);
 }
 
 export function emitConcat(

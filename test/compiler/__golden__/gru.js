@@ -80,40 +80,12 @@ function createLayerJs(sizes, weights) {
 
     // Before the time loop: what depends on the input alone, for all steps at once.
     // gru.cell:18  let xr, xz, xn = split(weight_ih @ x + bias_ih, 3)
-    gemm(
-      T * B, // rows: every (step, sample) pair
-      3 * H, // outputs per row
-      I, // inputs per row
-      weight_ih, // weights: weight_ih
-      xs, // vectors: x
-      0, // first float
-      inSize, // floats per row
-      xr_xz_xnBuf, // results: xr_xz_xn
-      0, // first float
-      3 * H, // floats per row
-      bias_ih, // bias: bias_ih
-      0, // first float
-      0, // floats per row: the same row for all
-    );
+    gemm(T * B, 3 * H, I, weight_ih, xs, 0, inSize, xr_xz_xnBuf, 0, 3 * H, bias_ih, 0, 0);
 
     for (let s = 0; s < T; s++) {
       const t = reverse ? T - 1 - s : s;
       // gru.cell:19  let hr, hz, hn = split(weight_hh @ h + bias_hh, 3)
-      gemm(
-        B, // rows: every sample
-        3 * H, // outputs per row
-        H, // inputs per row
-        weight_hh, // weights: weight_hh
-        hBuf, // vectors: h
-        0, // first float
-        H, // floats per row
-        hr_hz_hnBuf, // results: hr_hz_hn
-        0, // first float
-        3 * H, // floats per row
-        bias_hh, // bias: bias_hh
-        0, // first float
-        0, // floats per row: the same row for all
-      );
+      gemm(B, 3 * H, H, weight_hh, hBuf, 0, H, hr_hz_hnBuf, 0, 3 * H, bias_hh, 0, 0);
       for (let b = 0; b < B; b++) {
         const tb = t * B + b;
         const hr_hz_hnBufRow = b * (3 * H);

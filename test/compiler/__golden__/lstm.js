@@ -92,39 +92,25 @@ function createLayerJs(sizes, weights) {
 
     // Before the time loop: what depends on the input alone, for all steps at once.
     // lstm.cell:20  let zi, zf, zg, zo = split(weight_ih @ x + bias_ih + weight_hh @ h + bias_hh, 4)
-    gemm(
-      T * B, // rows: every (step, sample) pair
-      4 * H, // outputs per row
-      I, // inputs per row
-      weight_ih, // weights: weight_ih
-      xs, // vectors: x
-      0, // first float
-      inSize, // floats per row
-      weight_ih_xBuf, // results: weight_ih_x
-      0, // first float
-      4 * H, // floats per row
-      add, // bias: add
-      0, // first float
-      0, // floats per row: the same row for all
-    );
+    gemm(T * B, 4 * H, I, weight_ih, xs, 0, inSize, weight_ih_xBuf, 0, 4 * H, add, 0, 0);
 
     for (let s = 0; s < T; s++) {
       const t = reverse ? T - 1 - s : s;
       // lstm.cell:20  let zi, zf, zg, zo = split(weight_ih @ x + bias_ih + weight_hh @ h + bias_hh, 4)
       gemm(
-        B, // rows: every sample
-        4 * H, // outputs per row
-        H, // inputs per row
-        weight_hh, // weights: weight_hh
-        hBuf, // vectors: h
-        0, // first float
-        H, // floats per row
-        zi_zf_zg_zoBuf, // results: zi_zf_zg_zo
-        0, // first float
-        4 * H, // floats per row
-        weight_ih_xBuf, // bias: weight_ih_x
-        t * B * (4 * H), // first float
-        4 * H, // floats per row
+        B,
+        4 * H,
+        H,
+        weight_hh,
+        hBuf,
+        0,
+        H,
+        zi_zf_zg_zoBuf,
+        0,
+        4 * H,
+        weight_ih_xBuf,
+        t * B * (4 * H),
+        4 * H,
       );
       for (let b = 0; b < B; b++) {
         const tb = t * B + b;

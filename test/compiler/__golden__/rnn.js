@@ -80,40 +80,12 @@ function createLayerJs(sizes, weights) {
 
     // Before the time loop: what depends on the input alone, for all steps at once.
     // rnn.cell:16  h' = act(weight_ih @ x + bias_ih + weight_hh @ h + bias_hh)
-    gemm(
-      T * B, // rows: every (step, sample) pair
-      H, // outputs per row
-      I, // inputs per row
-      weight_ih, // weights: weight_ih
-      xs, // vectors: x
-      0, // first float
-      inSize, // floats per row
-      weight_ih_xBuf, // results: weight_ih_x
-      0, // first float
-      H, // floats per row
-      add, // bias: add
-      0, // first float
-      0, // floats per row: the same row for all
-    );
+    gemm(T * B, H, I, weight_ih, xs, 0, inSize, weight_ih_xBuf, 0, H, add, 0, 0);
 
     for (let s = 0; s < T; s++) {
       const t = reverse ? T - 1 - s : s;
       // rnn.cell:16  h' = act(weight_ih @ x + bias_ih + weight_hh @ h + bias_hh)
-      gemm(
-        B, // rows: every sample
-        H, // outputs per row
-        H, // inputs per row
-        weight_hh, // weights: weight_hh
-        hBuf, // vectors: h
-        0, // first float
-        H, // floats per row
-        weight_hh_hBuf, // results: weight_hh_h
-        0, // first float
-        H, // floats per row
-        weight_ih_xBuf, // bias: weight_ih_x
-        t * B * H, // first float
-        H, // floats per row
-      );
+      gemm(B, H, H, weight_hh, hBuf, 0, H, weight_hh_hBuf, 0, H, weight_ih_xBuf, t * B * H, H);
       for (let b = 0; b < B; b++) {
         const tb = t * B + b;
         const weight_hh_hBufRow = b * H;
