@@ -36,6 +36,7 @@ export function cover(a: Span, b: Span): Span {
 export class DiagnosticBag {
   private readonly items: Diagnostic[] = [];
   private readonly seen = new Set<string>();
+  private errors = 0;
 
   add(d: Diagnostic): void {
     // The same complaint at the same place is reported once, however many paths lead to it.
@@ -43,6 +44,7 @@ export class DiagnosticBag {
     if (this.seen.has(key)) return;
     this.seen.add(key);
     this.items.push(d);
+    if (d.severity === "error") this.errors++;
   }
 
   addAll(ds: Iterable<Diagnostic>): void {
@@ -50,7 +52,11 @@ export class DiagnosticBag {
   }
 
   get hasErrors(): boolean {
-    return this.items.some((d) => d.severity === "error");
+    return this.errors > 0;
+  }
+
+  get size(): number {
+    return this.items.length;
   }
 
   get all(): readonly Diagnostic[] {
@@ -68,6 +74,18 @@ function byPosition(a: Diagnostic, b: Diagnostic): number {
 export interface LineCol {
   readonly line: number;
   readonly column: number;
+}
+
+/**
+ * The line map of a source, built once per source: rendering n diagnostics of one file costs n
+ * binary searches, not n scans of the file.
+ */
+const lineMaps = new WeakMap<SourceText, LineMap>();
+
+export function lineMapOf(source: SourceText): LineMap {
+  let map = lineMaps.get(source);
+  if (map?.text !== source.text) lineMaps.set(source, (map = new LineMap(source.text)));
+  return map;
 }
 
 /** Maps offsets to 1-based line and column with a binary search over line starts. */
@@ -93,12 +111,19 @@ export class LineMap {
     return { line: lo + 1, column: offset - (this.starts[lo] ?? 0) + 1 };
   }
 
-  /** The text of a 1-based line, without its line break. */
-  lineText(line: number): string {
+  /** The length of a 1-based line, without its line break (`\n` or `\r\n`). */
+  lineLength(line: number): number {
     const start = this.starts[line - 1] ?? this.text.length;
     const next = this.starts[line];
     const end = next === undefined ? this.text.length : next - 1;
-    return this.text.slice(start, end).replace(/\r$/, "");
+    return end > start && this.text.charCodeAt(end - 1) === 13 ? end - 1 - start : end - start;
+  }
+
+  /** The text of a 1-based line, without its line break; only columns [from, to) if given. */
+  lineText(line: number, from = 0, to = Infinity): string {
+    const start = this.starts[line - 1] ?? this.text.length;
+    const length = this.lineLength(line);
+    return this.text.slice(start + Math.min(from, length), start + Math.min(to, length));
   }
 }
 
@@ -110,7 +135,7 @@ export function formatShort(d: Diagnostic, file: SourceText): string {
 }
 
 function positionLabel(src: SourceText, s: Span): string {
-  const { line, column } = new LineMap(src.text).position(s.start);
+  const { line, column } = lineMapOf(src).position(s.start);
   return `${src.name}:${line}:${column}`;
 }
 
@@ -128,7 +153,7 @@ export function formatDiagnostic(d: Diagnostic, file: SourceText): string {
 }
 
 function excerpt(src: SourceText, s: Span): string[] {
-  const map = new LineMap(src.text);
+  const map = lineMapOf(src);
   const { line, column } = map.position(s.start);
   const first = Math.max(1, line - 1);
   const last = Math.min(map.lineCount(), line + 1);
@@ -138,11 +163,9 @@ function excerpt(src: SourceText, s: Span): string[] {
   const lines: string[] = [];
   for (let n = first; n <= last; n++) {
     const marker = n === line ? ">" : " ";
-    lines.push(
-      `${marker} ${String(n).padStart(width)} | ${window(map.lineText(n), shift)}`.trimEnd(),
-    );
+    lines.push(`${marker} ${String(n).padStart(width)} | ${window(map, n, shift)}`.trimEnd());
     if (n === line) {
-      const lineEnd = s.start - column + 1 + map.lineText(n).length;
+      const lineEnd = s.start - column + 1 + map.lineLength(n);
       const length = Math.max(1, Math.min(s.end, lineEnd) - s.start);
       const caretAt = column - 1 - shift + (shift > 0 ? 1 : 0);
       const tildes = Math.max(0, Math.min(length, MAX_SHOWN_COLUMNS - caretAt) - 1);
@@ -153,10 +176,12 @@ function excerpt(src: SourceText, s: Span): string[] {
 }
 
 // Control characters and very long lines (a file of random bytes) must not wreck the terminal.
-function window(line: string, shift: number): string {
-  const clean = line.replace(/\t/g, " ").replace(/[\u0000-\u001f\u007f-\u009f]/g, "\u00b7");
-  if (shift > 0 && clean.length <= shift) return "";
-  const shown = shift > 0 ? `…${clean.slice(shift)}` : clean;
+// Only the part shown is read, so a diagnostic on a line of a megabyte costs no more than any.
+function window(map: LineMap, line: number, shift: number): string {
+  if (shift > 0 && map.lineLength(line) <= shift) return "";
+  const part = map.lineText(line, shift, shift + MAX_SHOWN_COLUMNS + 1);
+  const clean = part.replace(/\t/g, " ").replace(/[\u0000-\u001f\u007f-\u009f]/g, "\u00b7");
+  const shown = shift > 0 ? `…${clean}` : clean;
   return shown.length > MAX_SHOWN_COLUMNS ? `${shown.slice(0, MAX_SHOWN_COLUMNS)}…` : shown;
 }
 

@@ -13,8 +13,12 @@ import { type Pass, PIPELINE, runPipeline } from "./compiler/passes/index.js";
 export interface CompileOptions {
   /** The file name diagnostics and generated code mention. */
   readonly file?: string;
-  /** Activation-slot overrides by slot name, e.g. `{ gate: "hard_sigmoid(0.25, 0.5)" }`. */
-  readonly activations?: Readonly<Record<string, string>>;
+  /**
+   * Activation-slot overrides by slot name, e.g. `{ gate: "hard_sigmoid(0.25, 0.5)" }`: an
+   * object's own properties (a `__proto__` key written in an object literal sets its prototype
+   * and is no property), or a Map.
+   */
+  readonly activations?: Readonly<Record<string, string>> | ReadonlyMap<string, string>;
   /** How diagnostics name an override's text; the CLI says `--act gate`. */
   readonly activationLabel?: (slot: string) => string;
   /** Check the IR's invariants after lowering and after every pass (cheap; on unless turned off). */
@@ -76,13 +80,16 @@ export function compileOrThrow(
 }
 
 function parseOverrides(
-  activations: Readonly<Record<string, string>>,
+  activations: NonNullable<CompileOptions["activations"]>,
   label: (slot: string) => string,
   bag: DiagnosticBag,
 ): SlotOverride[] {
   const overrides: SlotOverride[] = [];
-  for (const [slot, text] of Object.entries(activations)) {
-    const source: SourceText = { name: label(slot), text };
+  // Own properties only, so nothing inherited (`toString`) passes for an override.
+  const entries = activations instanceof Map ? [...activations] : Object.entries(activations);
+  for (const [slot, spec] of entries) {
+    // JavaScript callers may pass anything; its text is then what fails to parse.
+    const source: SourceText = { name: label(slot), text: String(spec) };
     const parsed = parseActivationSpec(source);
     bag.addAll(parsed.diagnostics);
     if (parsed.spec) overrides.push({ slot, spec: parsed.spec, source });

@@ -1,5 +1,7 @@
-// `cellc check FILE...`: compiles each cell, prints its diagnostics and a one-line summary.
+// `cellc check FILE...`: compiles each cell, prints its diagnostics and a one-line summary (with
+// control characters in file names escaped).
 import type { CellIR } from "../compiler/ir/ir.js";
+import { printable } from "../shared/printable.js";
 import { formatSymbolicShape } from "../shared/size.js";
 import { loadCell } from "./load-cell.js";
 import { ACT_OPTION, activationOverrides, UsageError, type Verb } from "./usage.js";
@@ -42,12 +44,11 @@ with its file:line:column, then one summary line per file. Exits 1 if any file h
       const { result, errors, warnings } = loadCell(file, activations);
       if (result.ir && errors === 0) {
         const note = warnings > 0 ? ` (${count(warnings, "warning")})` : "";
-        process.stdout.write(`${file}: ok${note}: ${summarize(result.ir)}\n`);
+        process.stdout.write(`${printable(`${file}: ok${note}: ${summarize(result.ir)}`)}\n`);
       } else {
         failed++;
-        process.stdout.write(
-          `${file}: ${count(errors, "error")}${warnings ? `, ${count(warnings, "warning")}` : ""}\n`,
-        );
+        const more = warnings ? `, ${count(warnings, "warning")}` : "";
+        process.stdout.write(`${printable(`${file}: ${count(errors, "error")}${more}`)}\n`);
       }
     }
     return failed > 0 ? 1 : 0;

@@ -8,9 +8,10 @@ import { isDataError } from "../shared/data-error.js";
 import { loadReferenceCase } from "../runtime/node-reference-case.js";
 import type { ReferenceCase } from "../runtime/reference-case.js";
 import type { StackResult } from "../embedded/stack-types.js";
+import { printable } from "../shared/printable.js";
 import { type FloatArray, formatShape } from "../shared/tensor.js";
 import { compileCell, shippedCell } from "./kernels.js";
-import { FileError } from "./load-cell.js";
+import { FileError } from "./file-error.js";
 import { sci, table } from "./table.js";
 import { UsageError, type Verb } from "./usage.js";
 
@@ -35,8 +36,9 @@ async function runCase(c: ReferenceCase, cellPath: string): Promise<CaseReport> 
   };
   const kernel = compiled.kernel.create(c.weights, options).forward(c.input, c.states);
   const interpreter = referenceForward(compiled.ir, c.weights, c.input, c.states, options);
+  // Own keys only: an expected tensor named `constructor` is not Object's constructor.
   const pick = (r: StackResult<FloatArray>, name: string) =>
-    name === "output" ? r.output : r.states[name];
+    name === "output" ? r.output : Object.hasOwn(r.states, name) ? r.states[name] : undefined;
   const tensors = Object.entries(c.expected).map(([name, want]) => {
     const missing: Comparison = {
       pass: false,
@@ -78,7 +80,7 @@ function printDetail(dir: string, c: ReferenceCase, cellPath: string, report: Ca
     out.push(...table([header, ...rows], new Set([2, 3, 5, 6])).map((l) => `  ${l}`));
   }
   out.push(passed(report) ? "PASS" : "FAIL");
-  process.stdout.write(`${out.join("\n")}\n`);
+  process.stdout.write(`${out.map(printable).join("\n")}\n`);
 }
 
 function summaryRow(dir: string, report: CaseReport): string[] {
@@ -125,7 +127,8 @@ every tensor is shown; with several, one line per case and a summary. Exits 1 on
       }
       if (dirs.length === 1) {
         if (loaded) printDetail(dir, loaded.c, loaded.cellPath, report);
-        else if ("error" in report) process.stdout.write(`${dir}: ERROR ${report.error}\nFAIL\n`);
+        else if ("error" in report)
+          process.stdout.write(`${printable(`${dir}: ERROR ${report.error}`)}\nFAIL\n`);
       }
       reports.push([dir, report]);
     }

@@ -1,11 +1,29 @@
 // `cellc compile CELL...`: writes each cell's standalone kernel module (and its .d.ts).
-import { mkdirSync, writeFileSync } from "node:fs";
-import { basename, dirname, extname, join } from "node:path";
+import { basename, extname, join } from "node:path";
 import { generateModule } from "../compiler/codegen/index.js";
+import type { FileContent } from "../runtime/node-io.js";
+import { printable } from "../shared/printable.js";
 import { loadCell } from "./load-cell.js";
+import { checkOutputDir, checkOutputFile } from "./output-paths.js";
 import { PASSES_OPTION, passesFrom } from "./passes-option.js";
 import { TARGET_HELP, TARGET_OPTION, targetFrom } from "./target-option.js";
 import { ACT_OPTION, activationOverrides, UsageError, type Verb } from "./usage.js";
+import { writeFiles } from "./write-files.js";
+
+/** The declarations next to a JavaScript module: `lstm.js` -> `lstm.d.ts`. */
+const declarationsPath = (path: string): string => path.replace(/(\.m?js)?$/, ".d.ts");
+
+/** Checks -o or --out-dir before any cell is compiled, so a bad destination fails at once. */
+function checkDestination(
+  out: string | undefined,
+  outDir: string | undefined,
+  typed: boolean,
+): void {
+  if (outDir !== undefined) checkOutputDir(outDir, `--out-dir ${outDir}`);
+  if (out === undefined) return;
+  checkOutputFile(out, `-o ${out}`);
+  if (!typed) checkOutputFile(declarationsPath(out), `-o ${out}`);
+}
 
 export const compileVerb: Verb = {
   name: "compile",
@@ -44,6 +62,7 @@ ${TARGET_HELP}
     const passes = passesFrom(values["passes"]);
     const target = targetFrom(values["target"]);
     const activations = activationOverrides(values);
+    checkDestination(out, outDir, typed);
     let failed = 0;
     for (const file of files) {
       const { result } = loadCell(file, activations, { passes });
@@ -66,15 +85,11 @@ ${TARGET_HELP}
         process.stdout.write(module.code);
         continue;
       }
-      mkdirSync(dirname(path) || ".", { recursive: true });
-      writeFileSync(path, module.code);
-      const written = [path];
-      if (!typed) {
-        const dts = path.replace(/(\.m?js)?$/, ".d.ts");
-        writeFileSync(dts, module.dts);
-        written.push(dts);
-      }
-      process.stderr.write(`${file}: wrote ${written.join(" and ")}\n`);
+      const outputs: FileContent[] = [{ path, content: module.code }];
+      if (!typed) outputs.push({ path: declarationsPath(path), content: module.dts });
+      writeFiles(outputs);
+      const written = outputs.map((f) => f.path).join(" and ");
+      process.stderr.write(`${printable(`${file}: wrote ${written}`)}\n`);
     }
     return failed > 0 ? 1 : 0;
   },

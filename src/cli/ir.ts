@@ -1,8 +1,9 @@
 // `cellc ir FILE`: prints the cell's IR, one node per line with its source location; with
-// --after, the IR after a given optimization pass (or after each one).
+// --after, the IR after a given optimization pass (or after each one). File names in locations
+// are shown with control characters escaped.
 import { printIR } from "../compiler/ir/print-ir.js";
 import type { CellIR } from "../compiler/ir/ir.js";
-import { loadCell } from "./load-cell.js";
+import { loadCell, printableLines } from "./load-cell.js";
 import { PASSES_OPTION, passesFrom } from "./passes-option.js";
 import { ACT_OPTION, activationOverrides, UsageError, type Verb } from "./usage.js";
 
@@ -35,11 +36,12 @@ the source name it carries and where in FILE it came from.
       dump: (pass, ir) => dumps.push({ pass, ir }),
     });
     if (!result.ir) return 1;
-    if (after === undefined) process.stdout.write(printIR(result.ir, result.source));
+    const print = (ir: CellIR) => process.stdout.write(printableLines(printIR(ir, result.source)));
+    if (after === undefined) print(result.ir);
     for (const d of dumps) {
       if (after !== "all" && d.pass !== after) continue;
       if (after === "all") process.stdout.write(`# after ${d.pass}\n`);
-      process.stdout.write(printIR(d.ir, result.source));
+      print(d.ir);
     }
     return 0;
   },

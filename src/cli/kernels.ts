@@ -6,7 +6,8 @@ import type { CellIR } from "../compiler/ir/ir.js";
 import { PIPELINE } from "../compiler/passes/index.js";
 import type { SourceText } from "../diagnostics.js";
 import { type KernelModule, loadKernel } from "../kernel.js";
-import { FileError, loadCell } from "./load-cell.js";
+import { FileError } from "./file-error.js";
+import { loadCell } from "./load-cell.js";
 import type { Target } from "../compiler/codegen/target.js";
 
 export interface CompiledCell {

@@ -1,7 +1,10 @@
-// Reads and compiles a `.cell` file for a CLI verb, printing its diagnostics to stderr.
-import { readFileSync } from "node:fs";
+// Reads and compiles a `.cell` file for a CLI verb, printing its diagnostics to stderr (control
+// characters escaped). Only a regular file is read: a FIFO, a device or a directory is refused
+// with a one-line DataError, before anything can block.
 import { compile, type CompileOptions, type CompileResult } from "../index.js";
 import { formatDiagnostic } from "../diagnostics.js";
+import { readRegularFile } from "../runtime/node-io.js";
+import { printable } from "../shared/printable.js";
 
 export interface LoadedCell {
   readonly result: CompileResult;
@@ -9,23 +12,15 @@ export interface LoadedCell {
   readonly warnings: number;
 }
 
-export class FileError extends Error {
-  override readonly name = "FileError";
-}
+/** UTF-8 as readFileSync(path, "utf8") decodes it: a byte order mark is kept, not dropped. */
+const UTF8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
-export function readSource(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const reason =
-      code === "ENOENT"
-        ? "no such file"
-        : code === "EISDIR"
-          ? "is a directory"
-          : (e as Error).message;
-    throw new FileError(`${path}: cannot read: ${reason}`);
-  }
+/** The text of the `.cell` file at `path`, a regular file only (node-io.ts refuses the others). */
+const readSource = (path: string): string => UTF8.decode(readRegularFile(path));
+
+/** Text for stderr: every line with its control characters escaped (file names may hold any). */
+export function printableLines(text: string): string {
+  return text.split("\n").map(printable).join("\n");
 }
 
 export function loadCell(
@@ -37,7 +32,7 @@ export function loadCell(
   const options = { file: path, activations, activationLabel, ...more };
   const result = compile(readSource(path), options);
   for (const d of result.diagnostics)
-    process.stderr.write(`${formatDiagnostic(d, result.source)}\n\n`);
+    process.stderr.write(`${printableLines(formatDiagnostic(d, result.source))}\n\n`);
   const errors = result.diagnostics.filter((d) => d.severity === "error").length;
   return { result, errors, warnings: result.diagnostics.length - errors };
 }

@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 // The `cellc` command: dispatches to a verb. Every failure the user can cause ends in a one-line
-// message and a non-zero exit; only a compiler bug prints more, and only with CELLC_DEBUG=1.
+// message and a non-zero exit (see exit-status.ts); only a compiler bug prints more, and only with
+// CELLC_DEBUG=1.
 // A closed output (`cellc ... | head`) ends it quietly: see output.ts.
 import { VERSION } from "../package-info.js";
-import { isDataError } from "../shared/data-error.js";
 import { checkVerb } from "./check.js";
 import { irVerb } from "./ir.js";
 import { compileVerb } from "./compile.js";
 import { runVerb } from "./run.js";
 import { compareVerb } from "./compare.js";
-import { FileError } from "./load-cell.js";
+import { failureOf } from "./exit-status.js";
 import { handleOutputErrors } from "./output.js";
 import { parseVerbArgs, UsageError, type Verb } from "./usage.js";
 
@@ -72,18 +72,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    if (e instanceof UsageError) {
-      process.stderr.write(`cellc: ${e.message}\n`);
-      process.exitCode = 2;
-    } else if (isDataError(e) || e instanceof FileError) {
-      process.stderr.write(`cellc: ${e.message}\n`);
-      process.exitCode = 1;
-    } else {
-      const detail = process.env["CELLC_DEBUG"]
-        ? `\n${(e as Error).stack}`
-        : " (set CELLC_DEBUG=1 for details)";
-      process.stderr.write(`cellc: internal error: ${(e as Error).message}${detail}\n`);
-      process.exitCode = 70;
-    }
+    const failure = failureOf(e, Boolean(process.env["CELLC_DEBUG"]));
+    process.stderr.write(`cellc: ${failure.message}\n`);
+    process.exitCode = failure.status;
   },
 );

@@ -1,13 +1,17 @@
 // `cellc run CELL --weights W --input X --out DIR`: runs a cell over a sequence and writes the
-// output and the final states as float32 .npy files.
-import { mkdirSync } from "node:fs";
+// output and the final states as float32 .npy files. DIR and the files in it are checked before
+// any work; the files are written whole or not at all (write-files.ts).
 import { join } from "node:path";
 import { referenceForward } from "../compiler/reference.js";
-import { readNpy, readSafetensors, writeNpy } from "../runtime/node-files.js";
+import { encodeNpy } from "../runtime/npy.js";
+import { readNpy, readSafetensors } from "../runtime/node-files.js";
 import type { StackResult } from "../embedded/stack-types.js";
 import { formatShape, type FloatArray, type Tensor } from "../shared/tensor.js";
+import type { CellIR } from "../compiler/ir/ir.js";
 import type { Model } from "../kernel.js";
+import { printable } from "../shared/printable.js";
 import { compileCell } from "./kernels.js";
+import { checkOutputDir, checkOutputFile } from "./output-paths.js";
 import {
   TARGET_HELP,
   TARGET_OPTION,
@@ -15,31 +19,71 @@ import {
   targetFrom,
   threadsFrom,
 } from "./target-option.js";
-import { ACT_OPTION, activationOverrides, UsageError, type Verb } from "./usage.js";
+import {
+  ACT_OPTION,
+  activationOverrides,
+  keyValueOption,
+  UsageError,
+  type ParsedValues,
+  type Verb,
+} from "./usage.js";
+import { writeFiles } from "./write-files.js";
 
-function stateFiles(values: Readonly<Record<string, unknown>>): Record<string, string> {
-  const raw = values["state"];
-  const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-  const files: Record<string, string> = {};
-  for (const item of list.map(String)) {
-    const eq = item.indexOf("=");
-    if (eq <= 0)
-      throw new UsageError(`--state expects NAME=FILE.npy, such as h=h0.npy; got '${item}'`);
-    files[item.slice(0, eq)] = item.slice(eq + 1);
-  }
-  return files;
-}
-
-function required(values: Readonly<Record<string, unknown>>, name: string): string {
+function required(values: ParsedValues, name: string): string {
   const v = values[name];
   if (typeof v !== "string") throw new UsageError(`missing --${name} (see 'cellc run --help')`);
   return v;
+}
+
+/** Refuses a `--state NAME=...` whose NAME is not one of the cell's states. */
+function checkStateNames(ir: CellIR, statePaths: ReadonlyMap<string, string>): void {
+  const known = ir.states.map((s) => s.name);
+  for (const [name, path] of statePaths) {
+    if (!known.includes(name)) {
+      const states = known.join(", ") || "none";
+      const detail = `cell '${ir.name}' has no state '${name}' (its states: ${states})`;
+      throw new UsageError(`--state ${name}=${path}: ${detail} (see 'cellc run --help')`);
+    }
+  }
 }
 
 const asFloat32 = (t: Tensor<FloatArray>): Tensor<Float32Array> =>
   t.data instanceof Float32Array
     ? (t as Tensor<Float32Array>)
     : { data: Float32Array.from(t.data), shape: t.shape };
+
+/** The files `run` writes, in order: output.npy, then <state>_n.npy for each of the cell's states. */
+const outputNames = (ir: CellIR): string[] => [
+  "output.npy",
+  ...ir.states.map((s) => `${s.name}_n.npy`),
+];
+
+/** Refuses, before any work, an output file that is a directory, a FIFO or a device. */
+function checkOutputFiles(ir: CellIR, outDir: string): void {
+  for (const name of outputNames(ir)) checkOutputFile(join(outDir, name), join(outDir, name));
+}
+
+/** The result's tensors in the order of outputNames; states by own key only (`constructor`). */
+function resultTensors(ir: CellIR, result: StackResult<FloatArray>): Tensor<FloatArray>[] {
+  const states = ir.states.map((s) => {
+    const t = Object.hasOwn(result.states, s.name) ? result.states[s.name] : undefined;
+    if (!t) throw new Error(`internal: the forward returned no state '${s.name}'`);
+    return t;
+  });
+  return [result.output, ...states];
+}
+
+/** Writes DIR/output.npy and DIR/<state>_n.npy as float32; returns "name [shape]" for each. */
+function writeResult(ir: CellIR, result: StackResult<FloatArray>, outDir: string): string[] {
+  const names = outputNames(ir);
+  const tensors = resultTensors(ir, result);
+  const files = names.map((name, i) => {
+    const path = join(outDir, name);
+    return { path, content: encodeNpy(asFloat32(tensors[i]!), path) };
+  });
+  writeFiles(files);
+  return names.map((name, i) => `${name} ${formatShape(tensors[i]!.shape)}`);
+}
 
 function runKernel(
   model: Model,
@@ -87,38 +131,27 @@ ${TARGET_HELP}
     const [weightsFile, inputFile, outDir] = ["weights", "input", "out"].map((n) =>
       required(values, n),
     );
-    const statePaths = stateFiles(values);
+    const statePaths = keyValueOption(values, "state", "NAME=FILE.npy, such as h=h0.npy");
     const threads = threadsFrom(values["threads"]);
     const target = targetFrom(values["target"]);
+    checkOutputDir(outDir!, `--out ${outDir!}`);
     const compiled = await compileCell(files[0]!, activationOverrides(values), target);
     if (!compiled) return 1;
-    const known = compiled.ir.states.map((s) => s.name);
-    for (const [name, path] of Object.entries(statePaths)) {
-      if (!known.includes(name)) {
-        const states = known.join(", ") || "none";
-        const detail = `cell '${compiled.ir.name}' has no state '${name}' (its states: ${states})`;
-        throw new UsageError(`--state ${name}=${path}: ${detail} (see 'cellc run --help')`);
-      }
-    }
+    checkStateNames(compiled.ir, statePaths);
+    checkOutputFiles(compiled.ir, outDir!);
     const weights = readSafetensors(weightsFile!);
     const input = readNpy(inputFile!);
-    const states = Object.fromEntries(Object.entries(statePaths).map(([k, f]) => [k, readNpy(f)]));
+    // Records built by Object.fromEntries: a state named `__proto__` is an own key like any other.
+    const states = Object.fromEntries([...statePaths].map(([k, f]) => [k, readNpy(f)]));
     const options = {
       batchFirst: values["batch-first"] === true,
-      sources: { weights: weightsFile!, input: inputFile!, states: statePaths },
+      sources: { weights: weightsFile!, input: inputFile!, states: Object.fromEntries(statePaths) },
     };
     const result: StackResult<FloatArray> = values["reference"]
       ? referenceForward(compiled.ir, weights, input, states, options)
       : runKernel(compiled.kernel.create(weights, { ...options, threads }), input, states);
-    mkdirSync(outDir!, { recursive: true });
-    const written: string[] = [];
-    const write = (name: string, t: Tensor<FloatArray>) => {
-      writeNpy(join(outDir!, name), asFloat32(t));
-      written.push(`${name} ${formatShape(t.shape)}`);
-    };
-    write("output.npy", result.output);
-    for (const [name, t] of Object.entries(result.states)) write(`${name}_n.npy`, t);
-    process.stderr.write(`wrote ${written.join(", ")} to ${outDir}\n`);
+    const written = writeResult(compiled.ir, result, outDir!).join(", ");
+    process.stderr.write(`${printable(`wrote ${written} to ${outDir!}`)}\n`);
     return 0;
   },
 };

@@ -1,5 +1,7 @@
-// Name, structure and shape diagnostics (E2xx) and warnings (W2xx): one factory per code. Messages start lower-case, have no trailing period, quote names with '…'.
+// Name, structure and shape diagnostics (E2xx), lowering's own (E3xx) and warnings (W2xx): one
+// factory per code. Messages start lower-case, have no trailing period, quote names with '…'.
 import type { Diagnostic, Span } from "../diagnostics.js";
+import { MAX_OPERATIONS, MAX_PARTS } from "../dsl/limits.js";
 
 const error = (code: string, message: string, span: Span | null): Diagnostic => ({
   code,
@@ -126,6 +128,18 @@ export const sizeNotLearnable = (name: string, span: Span): Diagnostic =>
   error(
     "E222",
     `size '${name}' appears in no parameter's shape and not in the input's, so it cannot be learned from the weights`,
+    span,
+  );
+
+/** `what` is a split or a concat past MAX_PARTS (dsl/limits.ts). */
+export const tooManyParts = (what: string, span: Span): Diagnostic =>
+  error("E223", `${what} has too many parts (the limit is ${MAX_PARTS})`, span);
+
+/** Lowering (E3xx): the cell, functions inlined, past MAX_OPERATIONS (dsl/limits.ts). */
+export const tooManyOperations = (span: Span): Diagnostic =>
+  error(
+    "E301",
+    `the cell is too large with its functions inlined (the limit is ${MAX_OPERATIONS} operations)`,
     span,
   );
 

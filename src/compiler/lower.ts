@@ -1,8 +1,12 @@
 // Lowers a resolved cell to IR: follows each state update and the output through lets (on demand,
 // so equations may come in any order), inlines functions and slots, and checks every shape.
-// A failed subexpression lowers to null ("poison"), so one mistake is reported once.
+// A failed subexpression lowers to null ("poison"), so one mistake is reported once. A function
+// applied twice to the same values is lowered once (a chain of functions that each call the last
+// twice stays linear), and past MAX_OPERATIONS lowering stops (E301); lets too long a chain to
+// follow on demand come first (`Resolution.eager`).
 import type { Diagnostic, Span } from "../diagnostics.js";
 import type { BinaryOperator, DeclOf, Expr, ExprOf } from "../dsl/ast.js";
+import { MAX_OPERATIONS } from "../dsl/limits.js";
 import { divideSize, formatSymbolicShape, scaleSize, shapeEquals } from "../shared/size.js";
 import { IRBuilder } from "./ir/builder.js";
 import * as E from "./errors.js";
@@ -22,6 +26,15 @@ interface Env {
 
 const FILE_ENV: Env = { args: [], callSite: null };
 
+/** A call ready to lower: never a slot (bound to its function), arguments lowered. */
+interface Application {
+  readonly callee: Exclude<Callee, { kind: "slot" }>;
+  readonly args: readonly Value[];
+  /** Where the nodes of a library function's body point: the user's call. */
+  readonly callSite: Span | null;
+  readonly span: Span;
+}
+
 const BINARY: Readonly<Record<Exclude<BinaryOperator, "@">, BinaryOp>> = {
   "+": "add",
   "-": "sub",
@@ -40,11 +53,20 @@ class Lowerer {
   readonly diagnostics: Diagnostic[] = [];
   private readonly lets = new Map<DeclOf<"Let">, Value[]>();
   private readonly nexts = new Map<string, Value>();
+  /** Each function's results by its arguments' ids and call site (which spans may point at). */
+  private readonly applied = new Map<DeclOf<"Fn">, Map<string, Value>>();
+  private readonly leaves: ReadonlyMap<string, DeclOf<"Input" | "State" | "Param">>;
+  /** Expressions lowered so far, each function body once per call with new arguments. */
+  private operations = 0;
+  /** The statement being lowered (for E301): set by `lower` before each. */
+  statement: Span | null = null;
 
   constructor(
     private readonly r: Resolution,
     private readonly libraryFns: ReadonlySet<DeclOf<"Fn">>,
-  ) {}
+  ) {
+    this.leaves = new Map([r.input, ...r.states, ...r.params].map((d) => [d.name.name, d]));
+  }
 
   next(state: string): Value {
     if (this.nexts.has(state)) return this.nexts.get(state)!;
@@ -72,10 +94,6 @@ class Lowerer {
       return null;
     }
     return id;
-  }
-
-  private let(decl: DeclOf<"Let">, index: number): Value {
-    return this.letValues(decl)[index] ?? null;
   }
 
   letValues(decl: DeclOf<"Let">): readonly Value[] {
@@ -117,6 +135,7 @@ class Lowerer {
 
   expr(e: Expr, env: Env): Value {
     const span = env.callSite ?? e.span;
+    if (++this.operations > MAX_OPERATIONS) return this.tooLarge(span);
     switch (e.kind) {
       case "Number":
         return this.builder.constant(e.value, span);
@@ -133,7 +152,7 @@ class Lowerer {
         return this.op("select", args, span);
       }
       case "Call":
-        return this.call(e, env);
+        return this.apply(this.bind(e, env));
     }
   }
 
@@ -144,51 +163,59 @@ class Lowerer {
       case "input":
       case "state":
       case "param": {
-        const decl = [this.r.input, ...this.r.states, ...this.r.params].find(
-          (d) => d.name.name === ref.name,
-        )!;
+        const decl = this.leaves.get(ref.name)!;
         return this.builder.leaf(ref.kind, ref.name, this.r.shapes.get(ref.name)!, decl.name.span);
       }
       case "next":
         return this.next(ref.name);
       case "let":
-        return this.let(ref.decl, ref.index);
+        return this.letValues(ref.decl)[ref.index] ?? null;
       case "fnParam":
         return env.args[ref.index] ?? null;
     }
   }
 
-  private call(e: ExprOf<"Call">, env: Env): Value {
+  /** A call's function (a slot's, for a slot), its arguments' values, and where it points. */
+  private bind(e: ExprOf<"Call">, env: Env): Application {
     const ref = this.r.calls.get(e);
     if (!ref) throw new Error(`internal: unresolved call '${e.callee.name}'`);
     const span = env.callSite ?? e.span;
-    const args = ref.args.map((a) => this.arg(a, env, span));
-    return this.apply(
-      ref.callee,
-      args,
-      env.callSite ?? (this.isLibrary(ref.callee) ? e.span : null),
-      span,
-    );
+    // A loop, not map: nested calls then cost two stack frames a level (expr, bind).
+    const args: Value[] = [];
+    for (const a of ref.args)
+      args.push("expr" in a ? this.expr(a.expr, env) : this.builder.constant(a.value, span));
+    const callSite = env.callSite ?? (this.isLibrary(ref.callee) ? e.span : null);
+    if (ref.callee.kind !== "slot") return { callee: ref.callee, args, callSite, span };
+    const target = this.r.slots.get(ref.callee.name)!;
+    const extra = target.extra.map((v) => this.builder.constant(v, span));
+    // A slot's function is the user's choice, wherever it is defined: errors point at the use.
+    return { callee: target.callee, args: [...args, ...extra], callSite: callSite ?? span, span };
   }
 
-  private apply(callee: Callee, args: readonly Value[], callSite: Span | null, span: Span): Value {
-    switch (callee.kind) {
-      case "fn":
-        return this.expr(callee.decl.body, { args, callSite });
-      case "slot": {
-        const target = this.r.slots.get(callee.name)!;
-        const extra = target.extra.map((v) => this.builder.constant(v, span));
-        // A slot's function is the user's choice, wherever it is defined: errors point at the use.
-        return this.apply(target.callee, [...args, ...extra], callSite ?? span, span);
-      }
-      case "primitive": {
-        const { prim } = callee;
-        if (prim.kind === "unary" || prim.kind === "binary") return this.op(prim.op, args, span);
-        if (prim.kind === "select") return this.op("select", args, span);
-        if (prim.kind === "concat") return this.op("concat", args, span);
-        throw new Error("internal: split outside a let reached lowering");
-      }
+  // Called straight from `expr`: a chain of functions costs two stack frames a link.
+  private apply({ callee, args, callSite, span }: Application): Value {
+    if (callee.kind === "fn") {
+      // Lowering the body again would give the same ids (hash-consing) and the same reports.
+      let results = this.applied.get(callee.decl);
+      if (!results) this.applied.set(callee.decl, (results = new Map()));
+      const key = `${args.join(",")}@${callSite ? `${callSite.start}:${callSite.end}` : ""}`;
+      if (results.has(key)) return results.get(key)!;
+      const value = this.expr(callee.decl.body, { args, callSite });
+      results.set(key, value);
+      return value;
     }
+    const { prim } = callee;
+    if (prim.kind === "unary" || prim.kind === "binary") return this.op(prim.op, args, span);
+    if (prim.kind === "select") return this.op("select", args, span);
+    if (prim.kind === "concat") return this.op("concat", args, span);
+    throw new Error("internal: split outside a let reached lowering");
+  }
+
+  /** Past the budget everything is poison, reported once: what is left then takes no time. */
+  private tooLarge(span: Span): Value {
+    if (this.operations === MAX_OPERATIONS + 1)
+      this.diagnostics.push(E.tooManyOperations(this.statement ?? span));
+    return null;
   }
 
   private isLibrary(callee: Callee): boolean {
@@ -221,11 +248,25 @@ export function lower(
   libraryFns: ReadonlySet<DeclOf<"Fn">>,
 ): { ir: CellIR | null; diagnostics: Diagnostic[] } {
   const l = new Lowerer(r, libraryFns);
+  // Each statement is lowered from here, at the top, and is where a cell too large is reported.
+  const update = (state: string): Value => {
+    l.statement = r.updates.get(state)!.name.span;
+    return l.next(state);
+  };
+  const letValues = (d: DeclOf<"Let">): readonly Value[] => {
+    l.statement = d.names[0]!.span;
+    return l.letValues(d);
+  };
+  for (const d of r.eager) {
+    if (d.kind === "Let") letValues(d);
+    else update(d.name.name);
+  }
   const next = new Map<string, Value>();
-  for (const s of r.states) next.set(s.name.name, l.next(s.name.name));
+  for (const s of r.states) next.set(s.name.name, update(s.name.name));
+  l.statement = r.output.value.span;
   const output = l.output();
   // Unused lets are lowered too, so their mistakes are reported; DCE then drops what they built.
-  for (const d of r.lets) l.letValues(d);
+  for (const d of r.lets) letValues(d);
   if (l.diagnostics.length > 0 || output === null || [...next.values()].includes(null)) {
     return { ir: null, diagnostics: l.diagnostics };
   }

@@ -3,26 +3,24 @@
 import type { Sizes } from "../embedded/bind-sizes.js";
 import { concreteShape } from "../embedded/bind-sizes.js";
 import { runStack } from "../embedded/stack.js";
+import { type Weights, weightTensors } from "../embedded/weights.js";
 import type { LayerRun, StackOptions, StackResult } from "../embedded/stack-types.js";
 import { type Tensor, shapeSize } from "../shared/tensor.js";
 import type { CellIR } from "./ir/ir.js";
 import { interpretStep } from "./ir/interpret.js";
 import { cellMeta } from "./ir/meta.js";
 
-/** Weights in either form a generated module's `create` takes them. */
-export type Weights = Readonly<Record<string, Tensor>> | ReadonlyMap<string, Tensor>;
-
-const isMap = (w: Weights): w is ReadonlyMap<string, Tensor> => w instanceof Map;
+export type { Weights } from "../embedded/weights.js";
 
 export function referenceForward(
   ir: CellIR,
   weights: Weights,
   input: Tensor,
-  initial: Readonly<Record<string, Tensor>> = {},
+  initial: Readonly<Record<string, Tensor>> | undefined = undefined,
   options: StackOptions = {},
 ): StackResult<Float64Array> {
   const meta = cellMeta(ir);
-  const map = isMap(weights) ? weights : new Map(Object.entries(weights));
+  const map = weightTensors(weights, options.sources?.weights ?? "weights");
   return runStack(meta, map, input, initial, options, Float64Array, (sizes, layerWeights) => {
     const params = new Map(
       ir.params.map((p) => {

@@ -11,15 +11,13 @@ import {
 import type { ActivationSpec, CellFile, Decl } from "./ast.js";
 import { exprDepthExceeds } from "./depth.js";
 import type { ActivationSpecCstNode, CellFileCstNode } from "./cst.js";
-import { nestedTooDeeply, notText, syntaxError, unexpectedCharacters } from "./errors.js";
+import { nestedTooDeeply, notText, syntaxError, tooLarge, unexpectedCharacters } from "./errors.js";
+import { MAX_EXPR_DEPTH, MAX_NESTING, MAX_SOURCE_LENGTH } from "./limits.js";
 import { cellParser } from "./parser.js";
+import { findTooDeep, findTooLarge, startsDeclaration, startsLine } from "./token-checks.js";
 import * as T from "./tokens.js";
 import { toActivationSpec, toAst } from "./to-ast.js";
 
-/** Parenthesis depth beyond which the recursive-descent parser could run out of stack. */
-export const MAX_NESTING = 100;
-/** Expression-tree depth beyond which later recursive walks could run out of stack. */
-export const MAX_EXPR_DEPTH = 1000;
 const MAX_REPORTED = 50;
 
 export interface ParseResult {
@@ -28,6 +26,11 @@ export interface ParseResult {
 }
 
 export function parseCell(text: string): ParseResult {
+  if (text.length > MAX_SOURCE_LENGTH) {
+    const past = { start: MAX_SOURCE_LENGTH, end: MAX_SOURCE_LENGTH + 1 };
+    const limit = `${MAX_SOURCE_LENGTH} characters`;
+    return { file: null, diagnostics: [tooLarge("the file is too large", limit, past)] };
+  }
   // A binary file would otherwise produce a wall of lexical errors; one clear diagnostic is better.
   const binary = text.search(/[\u0000\ufffd]/);
   if (binary >= 0)
@@ -35,13 +38,13 @@ export function parseCell(text: string): ParseResult {
   const lexed = lex(text);
   const bag = new DiagnosticBag();
   bag.addAll(lexed.diagnostics);
-  const deep = findTooDeep(lexed.tokens);
-  if (deep) return { file: null, diagnostics: [...bag.all, deep] };
+  const refused = findTooDeep(lexed.tokens) ?? findTooLarge(lexed.tokens);
+  if (refused) return { file: null, diagnostics: [...bag.all, refused] };
 
   const decls: Decl[] = [];
   let tokens = lexed.tokens;
   const muted = new Muted(lexed, text);
-  while (tokens.length > 0 && bag.all.length < MAX_REPORTED) {
+  while (tokens.length > 0 && bag.size < MAX_REPORTED) {
     cellParser.input = tokens;
     // Without recovery, a failed parse returns no tree at all.
     const cst = guardStack(() => cellParser.cellFile(), text) as
@@ -151,23 +154,6 @@ function tokenSpan(t: IToken, text: string): Span {
   return { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 };
 }
 
-// Brackets nest, and so does each `?` until its statement ends (`a ? b : c ? d : e` recurses).
-function findTooDeep(tokens: readonly IToken[]): Diagnostic | null {
-  let depth = 0;
-  let conditionals = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (t.tokenType === T.LParen || t.tokenType === T.LBracket) depth++;
-    else if (t.tokenType === T.RParen || t.tokenType === T.RBracket) depth = Math.max(0, depth - 1);
-    else if (t.tokenType === T.Question) conditionals++;
-    else if (startsDeclaration(tokens, i)) conditionals = 0;
-    if (depth + conditionals > MAX_NESTING) {
-      return nestedTooDeeply(MAX_NESTING, { start: t.startOffset, end: t.startOffset + 1 });
-    }
-  }
-  return null;
-}
-
 // A last guard: should some input still exhaust the stack, it becomes a diagnostic, not a crash.
 function guardStack<R>(run: () => R, text: string): R | Diagnostic {
   try {
@@ -180,15 +166,6 @@ function guardStack<R>(run: () => R, text: string): R | Diagnostic {
   }
 }
 
-/** Whether a declaration starts at token i: a keyword (not called, not primed), or `x' =`. */
-function startsDeclaration(tokens: readonly IToken[], i: number): boolean {
-  const t = tokens[i];
-  const next = tokens[i + 1]?.tokenType;
-  if (!t) return false;
-  if (T.KEYWORD_TOKENS.has(t.tokenType) && next !== T.Prime && next !== T.LParen) return true;
-  return next === T.Prime && tokens[i + 2]?.tokenType === T.Equals;
-}
-
 /**
  * The tokens from the first declaration at or after `stop` that begins a line, or none.
  * Requiring the start of a line keeps the rest of a broken statement from producing a cascade.
@@ -199,8 +176,7 @@ function resumeAt(tokens: readonly IToken[], stop: IToken): IToken[] {
   if (at < 0) return [];
   // The failing token may itself start the next declaration; if it started this chunk, move on.
   for (let i = at === 0 ? 1 : at; i < tokens.length; i++) {
-    const startsLine = (tokens[i - 1]?.endLine ?? 0) < (tokens[i]!.startLine ?? 0);
-    if (startsLine && startsDeclaration(tokens, i)) return tokens.slice(i);
+    if (startsLine(tokens, i) && startsDeclaration(tokens, i)) return tokens.slice(i);
   }
   return [];
 }

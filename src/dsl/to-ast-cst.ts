@@ -36,9 +36,14 @@ export function spanOf(children: Children): Span {
 }
 
 export function one<T>(list: readonly T[] | undefined): T {
-  const first = list?.[0];
-  if (first === undefined) throw new Error("internal: missing CST child");
-  return first;
+  return nth(list, 0);
+}
+
+/** The i-th child of a list a rule must have (an index, not a slice: long lists stay linear). */
+export function nth<T>(list: readonly T[] | undefined, i: number): T {
+  const child = list?.[i];
+  if (child === undefined) throw new Error("internal: missing CST child");
+  return child;
 }
 
 export function ident(t: IToken): A.Ident {

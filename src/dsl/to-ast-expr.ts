@@ -7,7 +7,7 @@ import type * as A from "./ast.js";
 import type * as C from "./cst.js";
 import { numberOutOfRange } from "./errors.js";
 import { cellParser } from "./parser.js";
-import { ident, one, spanOf, tokenSpan } from "./to-ast-cst.js";
+import { ident, nth, one, spanOf, tokenSpan } from "./to-ast-cst.js";
 
 const BaseVisitor = cellParser.getBaseCstVisitorConstructor();
 
@@ -25,7 +25,7 @@ export class ExprBuilder extends BaseVisitor {
   sizeExpr(ctx: C.SizeExprCstChildren): A.SizeExpr {
     let result = this.sizeTerm(one(ctx.lhs).children);
     (ctx.rhs ?? []).forEach((rhs, i) => {
-      const op = one(ctx.AddOp?.slice(i)).image === "+" ? "+" : "-";
+      const op = nth(ctx.AddOp, i).image === "+" ? "+" : "-";
       const right = this.sizeTerm(rhs.children);
       result = {
         kind: "SizeBinary",
@@ -157,7 +157,7 @@ export class ExprBuilder extends BaseVisitor {
 function foldLeft(operands: readonly A.Expr[], operators: readonly IToken[]): A.Expr {
   let result = one(operands);
   operators.forEach((opToken, i) => {
-    const rhs = one(operands.slice(i + 1));
+    const rhs = nth(operands, i + 1);
     const op = opToken.image as A.BinaryOperator;
     result = { kind: "Binary", op, lhs: result, rhs, span: cover(result.span, rhs.span) };
   });

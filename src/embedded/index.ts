@@ -10,6 +10,6 @@ export { createThreadPool } from "./threads.js";
 export { serveWorker } from "./thread-worker.js";
 export type { ThreadData } from "./thread-protocol.js";
 export { DataError } from "../shared/data-error.js";
-export { asFloat32Tensor } from "../shared/tensor.js";
+export { float32Weights } from "./weights.js";
 export type { FloatArray, Tensor } from "../shared/tensor.js";
 export type { CellMeta } from "../shared/meta.js";

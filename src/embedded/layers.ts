@@ -3,7 +3,8 @@
 // mean a single forward layer. Anything else in the file is an error, as with strict loading.
 import { DataError } from "../shared/data-error.js";
 import type { CellMeta } from "../shared/meta.js";
-import type { Tensor } from "../shared/tensor.js";
+import { MAX_LAYERS } from "../shared/limits.js";
+import { type Tensor, checkTensor } from "../shared/tensor.js";
 
 export interface StackWeights {
   /** layers[k][d] maps parameter names (without suffix) to tensors; d = 0 forward, 1 reverse. */
@@ -36,18 +37,28 @@ export function splitLayers(
       const detail = `not a parameter of cell '${meta.name}' (expected ${list(params)}, optionally with _l{k} and _reverse)`;
       throw new DataError(source, name, detail);
     }
-    const layer = base === name ? 0 : Number(m![2]);
+    const layer = base === name ? 0 : layerIndex(m![2]!, name, source);
     const direction = base !== name && m![3] ? 1 : 0;
     if (base === name) plain++;
     else suffixed++;
     const row = (cells[layer] ??= []);
-    (row[direction] ??= new Map()).set(base, t);
+    (row[direction] ??= new Map()).set(base, checkTensor(t, name, source));
   }
   if (plain > 0 && suffixed > 0) {
     throw new DataError(source, null, "mixes names with and without a layer suffix (_l0)");
   }
   if (cells.length === 0) cells.push([new Map()]);
   return { layers: checkComplete(cells, source), suffixed: suffixed > 0 };
+}
+
+/** k of `_l{k}`: plain digits (so `_l07` cannot stand for `_l7` too), below MAX_LAYERS. */
+function layerIndex(digits: string, name: string, source: string): number {
+  const k = Number(digits);
+  if (String(k) !== digits || k >= MAX_LAYERS) {
+    const detail = `layer suffix _l${digits} is not a layer number from 0 to ${MAX_LAYERS - 1}`;
+    throw new DataError(source, name, detail);
+  }
+  return k;
 }
 
 /** Every layer present from 0, and the same directions in every layer. */

@@ -51,7 +51,8 @@ export type MakeKernel = (sizes: Sizes, layerWeights: ReadonlyMap<string, Tensor
 export interface Stack<A extends FloatArray> {
   forward(
     input: Tensor,
-    initial?: Readonly<Record<string, Tensor>>,
+    /** Initial states by name, as the caller gave them (checked: own keys naming states). */
+    initial?: unknown,
     into?: StackTarget<A>,
   ): StackResult<A>;
   /** The stack's dimensions for inputs of this size (checks the weights for it). */

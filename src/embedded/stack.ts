@@ -7,7 +7,16 @@ import { type StackWeights, splitLayers, tensorName } from "./layers.js";
 import type { CellMeta } from "../shared/meta.js";
 import { evalSize } from "../shared/size.js";
 import type { FloatArray, Tensor } from "../shared/tensor.js";
-import { checkInitialState, checkInputSize, checkSameSizes, sequenceDims } from "./stack-checks.js";
+import { DataError } from "../shared/data-error.js";
+import { withMemory } from "./out-of-memory.js";
+import {
+  checkFloats,
+  checkInitialState,
+  checkInputSize,
+  checkSameSizes,
+  initialStates,
+  sequenceDims,
+} from "./stack-checks.js";
 import type {
   FloatArrayType,
   LayerKernel,
@@ -55,39 +64,81 @@ export function createStack<A extends FloatArray>(
   const inputSize = evalSize(meta.input.shape[0]!, known);
   if (inputSize !== null) prepare(inputSize);
 
-  return {
-    describe: (size) => describeLayers(prepare(size)),
-    forward(input, initial = {}, into) {
-      const { T, B, I } = sequenceDims(input, batchFirst, inputSource);
-      const layers = prepare(I);
-      const { directions: D, outFeatures: F, stateSizes } = describeLayers(layers);
-      const count = layers.length * D;
-      const { output, states } =
-        into ?? allocateResult(arrayType, T * B * F, count * B, stateSizes);
-      meta.states.forEach((s, i) => {
-        const given = initial[s.name];
-        if (!given) return;
-        checkInitialState(given, s.name, count, B, stateSizes[i]!, options);
-        states[i]!.set(given.data);
-      });
+  let busy = false;
+  const forward = (input: Tensor, initial: unknown, into?: StackTarget<A>): StackResult<A> => {
+    const { T, B, I } = sequenceDims(input, batchFirst, inputSource);
+    const given = initialStates(meta, initial, options);
+    const layers = withMemory(weightSource, "building the layers", () => prepare(I));
+    const { directions: D, outFeatures: F, stateSizes } = describeLayers(layers);
+    const count = layers.length * D;
+    checkForwardFloats(layers, T, B, I, inputSource);
+    const { output, states } = into ?? allocateResult(arrayType, T * B * F, count * B, stateSizes);
+    meta.states.forEach((s, i) => {
+      const t = given.get(s.name);
+      if (!t) return;
+      checkInitialState(t, s.name, count, B, stateSizes[i]!, options);
+      states[i]!.set(t.data);
+    });
+    // With no step or no sample there is nothing to compute: the states stay as they are given.
+    if (T > 0 && B > 0) {
       // Kernels never write their input: seq-first input of the right type is read where it is.
       const xs: FloatArray = batchFirst
         ? transpose(input.data, B, T, I, new arrayType(T * B * I))
         : input.data instanceof arrayType
           ? input.data
           : copyInto(new arrayType(T * B * I), input.data);
-      const ys = runLayers(layers, xs, I, T, B, states, arrayType, batchFirst ? null : output);
+      const last = batchFirst ? null : output;
+      const run = () => runLayers(layers, xs, I, T, B, states, arrayType, last);
+      const ys = withMemory(inputSource, `for a (T=${T}, B=${B}) forward`, run);
       if (batchFirst) transpose(ys, T, B, F, output);
-      const finals: Record<string, Tensor<A>> = {};
-      meta.states.forEach((s, i) => {
-        finals[s.name] = { data: states[i]!, shape: [count, B, stateSizes[i]!] };
-      });
-      return {
-        output: { data: output, shape: batchFirst ? [B, T, F] : [T, B, F] },
-        states: finals,
-      };
+    }
+    const finals = meta.states.map((s, i) => {
+      const t: Tensor<A> = { data: states[i]!, shape: [count, B, stateSizes[i]!] };
+      return [s.name, t] as const;
+    });
+    return {
+      output: { data: output, shape: batchFirst ? [B, T, F] : [T, B, F] },
+      // fromEntries makes own properties, so a state named `__proto__` is kept as one.
+      states: Object.fromEntries(finals),
+    };
+  };
+
+  return {
+    describe: (size) => describeLayers(prepare(size)),
+    forward(input, initial, into) {
+      if (busy) throw reentered();
+      busy = true;
+      try {
+        return forward(input, initial, into);
+      } finally {
+        busy = false;
+      }
     },
   };
+}
+
+/** A forward started while one of the same stack runs (from a getter of its input, say). */
+export function reentered(): DataError {
+  const detail =
+    "a forward of this model was started while another one runs (from inside a getter of its input?); it would share buffers with it: use a second model";
+  return new DataError("forward", null, detail);
+}
+
+/** Refuses a forward whose buffers would be over the limits, before any is allocated. */
+function checkForwardFloats(
+  layers: Prepared,
+  T: number,
+  B: number,
+  I: number,
+  source: string,
+): void {
+  const D = layers[0]!.length;
+  const stateFloats = layers[0]![0]!.stateSizes.reduce((a, b) => a + b, 0);
+  checkFloats(T * B * I, source, "the input");
+  checkFloats(layers.length * D * B * stateFloats, source, "the states");
+  layers.forEach((directions, k) => {
+    checkFloats(T * B * D * directions[0]!.outSize, source, `the output of layer ${k}`);
+  });
 }
 
 /** Runs once: `createStack(...).forward(...)`. */
@@ -95,7 +146,7 @@ export function runStack<A extends FloatArray>(
   meta: CellMeta,
   weights: ReadonlyMap<string, Tensor>,
   input: Tensor,
-  initial: Readonly<Record<string, Tensor>>,
+  initial: Readonly<Record<string, Tensor>> | undefined,
   options: StackOptions,
   arrayType: FloatArrayType<A>,
   makeKernel: MakeKernel,

@@ -13,7 +13,11 @@
 import type { CellMeta } from "../shared/meta.js";
 import { type PieceLayout, RowCopier, maxPieces, pieceLayout, planPieces } from "./slices.js";
 import type { Stack, StackOptions, StackResult, StackShape } from "./stack-types.js";
-import { checkInitialState, sequenceDims } from "./stack-checks.js";
+import { checkFloats, checkInitialState, initialStates, sequenceDims } from "./stack-checks.js";
+import { withMemory } from "./out-of-memory.js";
+import { reentered } from "./stack.js";
+import { DataError } from "../shared/data-error.js";
+import { MAX_THREADS } from "../shared/limits.js";
 import type { Tensor } from "../shared/tensor.js";
 import {
   Control,
@@ -26,7 +30,8 @@ import {
 import { runClaimedPieces } from "./thread-worker.js";
 
 export interface ThreadPool {
-  forward(input: Tensor, initial?: Readonly<Record<string, Tensor>>): StackResult<Float32Array>;
+  /** As Stack.forward: `initial` as the caller gave it, checked. */
+  forward(input: Tensor, initial?: unknown): StackResult<Float32Array>;
   /** Stops the worker threads; the model runs on one thread afterwards. */
   close(): void;
 }
@@ -44,11 +49,12 @@ import(workerData.url).then(
   },
 );`;
 
-/** Reads `options.threads`: a positive integer, 1 when absent. */
+/** Reads `options.threads`: an integer from 1 to MAX_THREADS, 1 when absent. */
 function threadCount(options: StackOptions): number {
   const n = options.threads ?? 1;
-  if (!Number.isInteger(n) || n < 1) {
-    throw new RangeError(`options.threads: expected a positive integer, found ${String(n)}`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
+    const detail = `expected an integer from 1 to ${MAX_THREADS}, found ${String(n)}`;
+    throw new DataError("options.threads", null, detail);
   }
   return n;
 }
@@ -124,32 +130,32 @@ export function createThreadPool(
     return new Float32Array(data);
   };
 
-  const forward = (
-    input: Tensor,
-    initial: Readonly<Record<string, Tensor>>,
-  ): StackResult<Float32Array> => {
+  const forward = (input: Tensor, initial: unknown): StackResult<Float32Array> => {
     const { T, B, I } = sequenceDims(input, batchFirst, inputSource);
+    const given = initialStates(meta, initial, options);
     const shape = stack.describe(I);
     const F = shape.outFeatures;
-    const rows = closed ? [B] : planPieces(T, B, I, F, threads);
+    const rows = closed || T === 0 ? [B] : planPieces(T, B, I, F, threads);
     if (rows.length === 1) return stack.forward(input, initial);
     const count = shape.layers * shape.directions;
     meta.states.forEach((s, i) => {
-      const t = initial[s.name];
+      const t = given.get(s.name);
       if (t) checkInitialState(t, s.name, count, B, shape.stateSizes[i]!, options);
     });
     awaitStart();
 
     const layouts: PieceLayout[] = [];
     for (const n of rows) layouts.push(pieceLayout(layouts.at(-1)?.end ?? 0, T, n, I, shape));
-    const floats = reserve(layouts.at(-1)!.end);
+    const end = layouts.at(-1)!.end;
+    checkFloats(end, inputSource, "the threads' shared buffer");
+    const floats = withMemory(inputSource, "for the threads' shared buffer", () => reserve(end));
     const copier = new RowCopier(floats, T, B, batchFirst);
     const firstRow = rows.map((_, k) => rows.slice(0, k).reduce((a, b) => a + b, 0));
     rows.forEach((n, k) => {
       const at = layouts[k]!;
       copier.sequence(input.data, at.input, firstRow[k]!, n, I, true);
       meta.states.forEach((s, i) => {
-        const t = initial[s.name];
+        const t = given.get(s.name);
         if (t) copier.state(t.data, at.states[i]!, firstRow[k]!, n, shape.stateSizes[i]!, true);
         else floats.fill(0, at.states[i]!, at.states[i]! + count * n * shape.stateSizes[i]!);
       });
@@ -176,7 +182,20 @@ export function createThreadPool(
     return gather(meta, copier, layouts, rows, firstRow, T, B, shape, batchFirst);
   };
 
-  const pool: ThreadPool = { close, forward: (input, initial = {}) => forward(input, initial) };
+  let busy = false;
+  const pool: ThreadPool = {
+    close,
+    forward(input, initial) {
+      // The shared floats and control words serve one forward at a time.
+      if (busy) throw reentered();
+      busy = true;
+      try {
+        return forward(input, initial);
+      } finally {
+        busy = false;
+      }
+    },
+  };
   // A model dropped without close() must not leave its threads behind.
   poolsToStop.register(pool, close);
   return pool;
@@ -229,24 +248,25 @@ function gather(
   const F = shape.outFeatures;
   const count = shape.layers * shape.directions;
   const output = new Float32Array(T * B * F);
-  const states: Record<string, Tensor<Float32Array>> = {};
-  meta.states.forEach((s, i) => {
+  const states = meta.states.map((_, i) => {
     const size = shape.stateSizes[i]!;
-    states[s.name] = { data: new Float32Array(count * B * size), shape: [count, B, size] };
+    const t: Tensor<Float32Array> = {
+      data: new Float32Array(count * B * size),
+      shape: [count, B, size],
+    };
+    return t;
   });
   rows.forEach((n, k) => {
     const at = layouts[k]!;
     copier.sequence(output, at.output, firstRow[k]!, n, F, false);
-    meta.states.forEach((s, i) => {
-      copier.state(
-        states[s.name]!.data,
-        at.states[i]!,
-        firstRow[k]!,
-        n,
-        shape.stateSizes[i]!,
-        false,
-      );
+    states.forEach((t, i) => {
+      copier.state(t.data, at.states[i]!, firstRow[k]!, n, shape.stateSizes[i]!, false);
     });
   });
-  return { output: { data: output, shape: batchFirst ? [B, T, F] : [T, B, F] }, states };
+  const named = meta.states.map((s, i) => [s.name, states[i]!] as const);
+  return {
+    output: { data: output, shape: batchFirst ? [B, T, F] : [T, B, F] },
+    // fromEntries makes own properties, so a state named `__proto__` is kept as one.
+    states: Object.fromEntries(named),
+  };
 }

@@ -1,25 +1,18 @@
 // Node only: .npy and .safetensors files on disk. The formats themselves are browser-safe
-// (npy.ts, safetensors.ts); this file adds reading and writing, with errors naming the path.
-import { readFileSync, writeFileSync } from "node:fs";
-import { DataError } from "../shared/data-error.js";
+// (npy.ts, safetensors.ts); this file adds reading and writing through node-io.ts, so reads never
+// block on a FIFO or a device, writes never leave a partial file, and errors name the path.
+import { readRegularFile, writeRegularFile } from "./node-io.js";
 import { encodeNpy, parseNpy } from "./npy.js";
+import { ownRecord } from "./own-record.js";
 import { encodeSafetensors, parseSafetensors } from "./safetensors.js";
 import type { Tensor } from "../shared/tensor.js";
 
-const REASONS: Readonly<Record<string, string>> = {
-  ENOENT: "no such file",
-  EACCES: "permission denied",
-  EISDIR: "is a directory, not a file",
-};
-
-/** A file's bytes; a file that cannot be read is a DataError naming it and saying why. */
+/**
+ * A file's bytes; a file that cannot be read, or is not a regular file, is a DataError naming it
+ * and saying why.
+ */
 export function readDataFile(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? "";
-    throw new DataError(path, null, `cannot read: ${REASONS[code] ?? (e as Error).message}`);
-  }
+  return readRegularFile(path);
 }
 
 export function readNpy(path: string): Tensor {
@@ -27,16 +20,19 @@ export function readNpy(path: string): Tensor {
 }
 
 export function writeNpy(path: string, t: Tensor): void {
-  writeFileSync(path, encodeNpy(t, path));
+  writeRegularFile(path, encodeNpy(t, path));
 }
 
 export function readSafetensors(path: string): Map<string, Tensor> {
   return parseSafetensors(readDataFile(path), path);
 }
 
-/** A weights file as `{ name: tensor }`, the form `create(weights)` takes. */
+/**
+ * A weights file as `{ name: tensor }`, the form `create(weights)` takes. Tensor names are the
+ * file's: the record has no prototype, so `__proto__` or `constructor` is a key like any other.
+ */
 export function readWeights(path: string): Record<string, Tensor> {
-  return Object.fromEntries(readSafetensors(path));
+  return ownRecord(readSafetensors(path));
 }
 
 export function writeSafetensors(
@@ -44,5 +40,5 @@ export function writeSafetensors(
   tensors: Record<string, Tensor> | Map<string, Tensor>,
   metadata?: Record<string, string>,
 ): void {
-  writeFileSync(path, encodeSafetensors(tensors, metadata, path));
+  writeRegularFile(path, encodeSafetensors(tensors, metadata, path));
 }

@@ -1,11 +1,13 @@
 // Node only: loads a reference case folder (case.json, weights.safetensors, input.npy, initial
 // states, expected outputs). The checks of case.json itself are browser-safe, in reference-case.ts.
+// State names are a user's: every record keyed by them has a null prototype (own-record.ts).
 import { join } from "node:path";
 import { readDataFile, readNpy, readSafetensors } from "./node-files.js";
+import { ownRecord } from "./own-record.js";
 import { type ReferenceCase, parseCaseJson } from "./reference-case.js";
 
 const mapValues = <T, U>(o: Readonly<Record<string, T>>, f: (v: T) => U): Record<string, U> =>
-  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
+  ownRecord(Object.entries(o).map(([k, v]) => [k, f(v)] as const));
 
 export function loadReferenceCase(dir: string): ReferenceCase {
   const file = join(dir, "case.json");

@@ -1,8 +1,11 @@
 // Reference cases in the fixtures format (see test/fixtures/README.md): case.json's settings and
 // file names, and the loaded case. Browser-safe: parsing needs only case.json's bytes;
-// node-reference-case.ts reads a whole case folder from disk.
+// node-reference-case.ts reads a whole case folder from disk. Keys of "states", "expected" and
+// "activations" are a user's names (`constructor` too): they come back as null-prototype records.
 import { DataError } from "../shared/data-error.js";
 import type { Tolerance } from "./compare.js";
+import { parseJsonText } from "./json-text.js";
+import { ownRecord } from "./own-record.js";
 import type { Tensor } from "../shared/tensor.js";
 
 /** The files of a case as case.json names them, relative to the case folder. */
@@ -49,45 +52,55 @@ function field<T>(
   what: string,
   file: string,
 ): T {
-  const v = json[key];
+  const v = own(json, key);
   if (!check(v)) throw new DataError(file, null, `field '${key}' must be ${what}`);
   return v;
 }
 
+/** A field of the file, never one inherited from Object.prototype (`constructor`). */
+const own = (json: Json, key: string): unknown =>
+  Object.hasOwn(json, key) ? json[key] : undefined;
 const isString = (v: unknown): v is string => typeof v === "string";
 const isObject = (v: unknown): v is Json =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 const isStringMap = (v: unknown): v is Record<string, string> =>
   isObject(v) && Object.values(v).every(isString);
-const isNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+const isTolerance = (v: unknown): v is number =>
+  typeof v === "number" && Number.isFinite(v) && v >= 0;
+
+/** An optional object of names to strings, as a null-prototype record (empty when absent). */
+function names(json: Json, key: string, file: string): Readonly<Record<string, string>> {
+  if (own(json, key) == null) return ownRecord([]);
+  return ownRecord(Object.entries(field(json, key, isStringMap, "an object of names", file)));
+}
 
 /** Checks the bytes of a case.json; `source` names it in errors. */
 export function parseCaseJson(bytes: Uint8Array, source: string): CaseSpec {
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder().decode(bytes));
-  } catch (e) {
-    throw new DataError(source, null, `not valid JSON: ${(e as Error).message}`);
-  }
+  const fail = (detail: string): DataError => new DataError(source, null, detail);
+  const json = parseJsonText(new TextDecoder().decode(bytes), fail);
   if (!isObject(json)) throw new DataError(source, null, "expected a JSON object");
   const module = field(json, "module", isObject, "an object", source);
   const tol = field(json, "tolerance", isObject, "an object", source);
   const expected = field(json, "expected", isStringMap, "an object of file names", source);
+  const text = (key: string): string => {
+    const v = own(json, key);
+    return isString(v) ? v : "";
+  };
   return {
-    description: isString(json["description"]) ? json["description"] : "",
+    description: text("description"),
     cell: field(json, "cell", isString, "a cell name", source),
-    reference: isString(json["reference"]) ? json["reference"] : "",
-    batchFirst: module["batch_first"] === true,
-    activations: isStringMap(json["activations"]) ? json["activations"] : {},
+    reference: text("reference"),
+    batchFirst: own(module, "batch_first") === true,
+    activations: names(json, "activations", source),
     tolerance: {
-      atol: field(tol, "atol", isNumber, "a number", source),
-      rtol: field(tol, "rtol", isNumber, "a number", source),
+      atol: field(tol, "atol", isTolerance, "a non-negative number", source),
+      rtol: field(tol, "rtol", isTolerance, "a non-negative number", source),
     },
     files: {
       weights: field(json, "weights", isString, "a file name", source),
       input: field(json, "input", isString, "a file name", source),
-      states: isStringMap(json["states"]) ? json["states"] : {},
-      expected,
+      states: names(json, "states", source),
+      expected: ownRecord(Object.entries(expected)),
     },
   };
 }

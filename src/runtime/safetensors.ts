@@ -1,10 +1,14 @@
 // The safetensors format on bytes (browser-safe): reads F32/F64 (F16/BF16 widened to f32) after
 // checking the whole header against the spec, and writes F32/F64. Tensors keep the header's order;
-// any bad input is a DataError naming the file and, where there is one, the tensor.
+// any bad input is a DataError naming the file and, where there is one, the tensor. Sizes are held
+// to src/shared/limits.ts before anything is decoded; tensor names are only ever Map keys.
 
 import { DataError } from "../shared/data-error.js";
+import { MAX_HEADER_BYTES } from "../shared/limits.js";
+import { checkShapeLimits } from "./file-shape.js";
 import { BYTES_PER_ITEM, decodeFloats, encodeFloats, type FloatKind } from "./float-codec.js";
-import { formatShape, shapeSize, tensor, type Tensor } from "../shared/tensor.js";
+import { parseJsonText, previewJson as show } from "./json-text.js";
+import { formatShape, tensor, type Tensor } from "../shared/tensor.js";
 
 // Readable dtypes; halves widen to f32 exactly. Integer and 8-bit float data is refused by name.
 const DTYPES: ReadonlyMap<string, FloatKind> = new Map([
@@ -20,6 +24,7 @@ interface Entry {
   readonly name: string;
   readonly kind: FloatKind;
   readonly shape: readonly number[];
+  readonly size: number;
   readonly begin: number;
   readonly end: number;
 }
@@ -36,6 +41,9 @@ export function parseSafetensors(bytes: Uint8Array, source: string): Map<string,
   if (length > BigInt(bytes.length - 8)) {
     throw fail(`header length ${length} runs past the end of the file (${bytes.length} bytes)`);
   }
+  if (length > BigInt(MAX_HEADER_BYTES)) {
+    throw fail(`header length ${length} is over the limit of ${MAX_HEADER_BYTES} bytes`);
+  }
   const dataStart = 8 + Number(length);
   const dataLength = bytes.length - dataStart;
   const entries = readHeader(bytes.subarray(8, dataStart), source).map((e) =>
@@ -44,7 +52,7 @@ export function parseSafetensors(bytes: Uint8Array, source: string): Map<string,
   checkCoverage(entries, dataLength, source);
   const out = new Map<string, Tensor>();
   for (const e of entries) {
-    const data = decodeFloats(bytes, dataStart + e.begin, shapeSize(e.shape), e.kind);
+    const data = decodeFloats(bytes, dataStart + e.begin, e.size, e.kind);
     out.set(e.name, tensor(data, e.shape));
   }
   return out;
@@ -61,9 +69,9 @@ export function serializeSafetensors(
 function readHeader(raw: Uint8Array, source: string): { name: string; value: unknown }[] {
   const fail: Fail = (detail) => new DataError(source, null, detail);
   const text = decodeUtf8(raw, fail);
-  const json = parseJson(text, fail);
+  const json = parseJsonText(text, (detail) => fail(`header is ${detail}`));
   if (!isObject(json)) throw fail(`expected the header to be a JSON object, found ${show(json)}`);
-  checkMetadata(json[METADATA], fail);
+  checkMetadata(own(json, METADATA), fail);
   // JSON.parse would silently keep the last of two equal keys; a weights file must not be ambiguous.
   const names = topLevelKeys(text);
   const seen = new Set<string>();
@@ -71,7 +79,7 @@ function readHeader(raw: Uint8Array, source: string): { name: string; value: unk
     if (seen.has(name)) throw fail(`header names '${name}' twice`);
     seen.add(name);
   }
-  return names.filter((n) => n !== METADATA).map((name) => ({ name, value: json[name] }));
+  return names.filter((n) => n !== METADATA).map((name) => ({ name, value: own(json, name) }));
 }
 
 function decodeUtf8(raw: Uint8Array, fail: Fail): string {
@@ -79,14 +87,6 @@ function decodeUtf8(raw: Uint8Array, fail: Fail): string {
     return new TextDecoder("utf-8", { fatal: true }).decode(raw);
   } catch {
     throw fail("header is not valid UTF-8");
-  }
-}
-
-function parseJson(text: string, fail: Fail): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw fail(`header is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
@@ -105,15 +105,20 @@ function readEntry(name: string, value: unknown, dataLength: number, source: str
   if (!isObject(value)) {
     throw fail(`expected an object with dtype, shape and data_offsets, found ${show(value)}`);
   }
-  const { dtype, shape, data_offsets: offsets } = value;
+  const dtype = own(value, "dtype");
+  const offsets = own(value, "data_offsets");
   if (!isString(dtype)) throw fail(`expected dtype to be a string, found ${show(dtype)}`);
   const kind = DTYPES.get(dtype);
   if (kind === undefined) {
-    throw fail(`unsupported dtype '${dtype}': only F32, F64, F16 and BF16 are supported`);
+    const shown = dtype.length > 40 ? `${dtype.slice(0, 37)}...` : dtype;
+    throw fail(`unsupported dtype '${shown}': only F32, F64, F16 and BF16 are supported`);
   }
-  if (!isSizeList(shape)) {
-    throw fail(`expected shape to be a list of non-negative integers, found ${show(shape)}`);
+  const listed = own(value, "shape");
+  if (!isSizeList(listed)) {
+    throw fail(`expected shape to be a list of non-negative integers, found ${show(listed)}`);
   }
+  const shape = listed.map((d) => (d === 0 ? 0 : d)); // JSON's -0 is the size 0
+  const size = checkShapeLimits(shape, fail);
   const [begin, end] = isSizeList(offsets) && offsets.length === 2 ? offsets : [];
   if (begin === undefined || end === undefined || end < begin) {
     throw fail(
@@ -121,7 +126,7 @@ function readEntry(name: string, value: unknown, dataLength: number, source: str
     );
   }
   const span = `data_offsets [${begin}, ${end}]`;
-  const need = shapeSize(shape) * BYTES_PER_ITEM[kind];
+  const need = size * BYTES_PER_ITEM[kind]; // at most 8 * MAX_ELEMENTS: exact
   if (end - begin !== need) {
     const needs = `shape ${formatShape(shape)} of ${dtype} needs ${need}`;
     throw fail(`${span} hold ${end - begin} bytes but ${needs}`);
@@ -129,7 +134,7 @@ function readEntry(name: string, value: unknown, dataLength: number, source: str
   if (end > dataLength) {
     throw fail(`${span} run past the end of the ${dataLength}-byte data section`);
   }
-  return { name, kind, shape, begin, end };
+  return { name, kind, shape, size, begin, end };
 }
 
 /** The spec wants the tensors to tile the data section exactly: no overlaps and no holes. */
@@ -193,8 +198,9 @@ function checkTensor(name: string, t: Tensor, source: string): void {
   const fail: Fail = (detail) => new DataError(source, name, detail);
   if (name === METADATA) throw fail("the name __metadata__ is reserved for metadata");
   if (!isSizeList(t.shape)) throw fail(`shape ${formatShape(t.shape)} is not a list of sizes`);
-  if (t.data.length !== shapeSize(t.shape)) {
-    const need = shapeSize(t.shape);
+  // A file the readers would refuse is not written.
+  const need = checkShapeLimits(t.shape, fail);
+  if (t.data.length !== need) {
     throw fail(
       `data has ${t.data.length} elements but shape ${formatShape(t.shape)} needs ${need}`,
     );
@@ -227,13 +233,9 @@ function topLevelKeys(text: string): string[] {
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
+/** A JSON object's own field: never one inherited from Object.prototype (`constructor`). */
+const own = (o: Record<string, unknown>, key: string): unknown =>
+  Object.hasOwn(o, key) ? o[key] : undefined;
 const isString = (v: unknown): v is string => typeof v === "string";
 const isSizeList = (v: unknown): v is number[] =>
   Array.isArray(v) && v.every((d) => Number.isSafeInteger(d) && d >= 0);
-
-/** A short JSON rendering of a found value for messages. */
-function show(v: unknown): string {
-  if (v === undefined) return "nothing";
-  const s = JSON.stringify(v);
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-}

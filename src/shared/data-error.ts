@@ -1,5 +1,7 @@
 // The one error type for bad data files and bad tensors: the message always names the file (or the
 // argument the data came from) and, where there is one, the tensor, so the CLI can print it as is.
+// Names and details may quote a file's bytes, so the message shows control characters escaped.
+import { printable } from "./printable.js";
 
 /**
  * Whether `e` is a DataError: from this module, or from the copy of the runtime that every
@@ -17,8 +19,7 @@ export class DataError extends Error {
     readonly tensorName: string | null,
     readonly detail: string,
   ) {
-    super(
-      tensorName === null ? `${source}: ${detail}` : `${source}: tensor '${tensorName}': ${detail}`,
-    );
+    const where = tensorName === null ? "" : `tensor '${tensorName}': `;
+    super(printable(`${source}: ${where}${detail}`));
   }
 }

@@ -1,6 +1,7 @@
 // Dense row-major float tensors, the currency of the runtime. Shapes are plain numbers here:
 // symbolic sizes live in the compiler and are resolved before anything reaches a Tensor.
 import { DataError } from "./data-error.js";
+import { MAX_DIMENSION, MAX_ELEMENTS, checkedSize } from "./limits.js";
 
 export type FloatArray = Float32Array | Float64Array;
 
@@ -30,21 +31,43 @@ export function tensor<A extends FloatArray>(data: A, shape: readonly number[]):
 }
 
 /**
- * Checks that `t` is a tensor whose data fills its shape, and gives it float32 data (copied only
- * when it is not float32 already): what compiled kernels compute with.
+ * Checks that `t`, from a caller, is a tensor: float data that fills a shape of whole, non-negative
+ * dimensions within the limits (src/shared/limits.ts). Errors name the tensor and its source.
  */
-export function asFloat32Tensor(t: unknown, name: string, source: string): Tensor<Float32Array> {
-  const candidate = t as { data?: unknown; shape?: unknown } | null;
+export function checkTensor(t: unknown, name: string | null, source: string): Tensor {
+  const candidate =
+    typeof t === "object" && t !== null ? (t as { data?: unknown; shape?: unknown }) : null;
   const data = candidate?.data;
   const shape = candidate?.shape;
-  const isShape = Array.isArray(shape) && shape.every((d) => Number.isInteger(d) && d >= 0);
-  if (!(data instanceof Float32Array || data instanceof Float64Array) || !isShape) {
-    throw new DataError(source, name, "expected { data: Float32Array, shape: number[] }");
+  if (!(data instanceof Float32Array || data instanceof Float64Array) || !Array.isArray(shape)) {
+    throw new DataError(
+      source,
+      name,
+      "expected { data: Float32Array or Float64Array, shape: number[] }",
+    );
   }
-  if (data.length !== shapeSize(shape)) {
-    const detail = `shape ${formatShape(shape)} needs ${shapeSize(shape)} values, found ${data.length}`;
+  const dims: readonly unknown[] = shape;
+  const shown = `[${dims.map((d) => (typeof d === "number" ? String(d) : typeof d)).join(", ")}]`;
+  if (!dims.every((d) => typeof d === "number" && Number.isInteger(d) && d >= 0)) {
+    throw new DataError(source, name, `shape ${shown} is not a list of whole, non-negative sizes`);
+  }
+  const size = checkedSize(dims as number[]);
+  if (size === null) {
+    const detail = `shape ${shown} is over the limits (${MAX_DIMENSION} per dimension, ${MAX_ELEMENTS} elements)`;
     throw new DataError(source, name, detail);
   }
+  if (data.length !== size) {
+    throw new DataError(source, name, `shape ${shown} needs ${size} values, found ${data.length}`);
+  }
+  return { data, shape: dims as number[] };
+}
+
+/**
+ * Checks `t` (see checkTensor) and gives it float32 data (copied only when it is not float32
+ * already): what compiled kernels compute with.
+ */
+export function asFloat32Tensor(t: unknown, name: string, source: string): Tensor<Float32Array> {
+  const { data, shape } = checkTensor(t, name, source);
   return { data: data instanceof Float32Array ? data : Float32Array.from(data), shape: [...shape] };
 }
 

@@ -353,7 +353,11 @@ describe("cellc compile", () => {
     [["compile", "cells/lstm.cell", "--target", "gpu"], "--target expects wasm or js; got 'gpu'"],
     [
       ["run", "cells/lstm.cell", "--threads", "0", "--weights", "w", "--input", "x", "--out", "o"],
-      "--threads expects a positive whole number; got '0'",
+      "--threads expects a whole number from 1 to 64; got '0'",
+    ],
+    [
+      ["run", "cells/lstm.cell", "--threads", "65", "--weights", "w", "--input", "x", "--out", "o"],
+      "--threads expects a whole number from 1 to 64; got '65'",
     ],
   ])("prints a one-line usage error and exits 2 for %j", (args, message) => {
     const r = cellc(args);

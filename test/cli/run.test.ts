@@ -3,7 +3,7 @@
 // own tolerance, once through the compiled float32 kernel and once through the float64 interpreter.
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compareTensors } from "../../src/runtime/compare.js";
@@ -103,6 +103,18 @@ describe("cellc run", () => {
       }
     },
   );
+
+  it("notes on stderr, and still runs, when --threads is more than the machine's cores", async () => {
+    const c = loadReferenceCase(join(FIXTURE_DIR, "lstm_seed002"));
+    const threads = availableParallelism() + 1;
+    const out = join(outRoot, "oversubscribed");
+    const r = await cellcAsync([...runArgs(c, out), "--threads", String(threads)]);
+    expect(r.code, r.stderr).toBe(0);
+    const note = `cellc: note: --threads ${threads} is more than this machine's ${threads - 1} cores`;
+    expect(r.stderr.split("\n")[0]).toBe(note);
+    const got = readNpy(join(out, "output.npy"));
+    expect(compareTensors(got, c.expected["output"]!, c.tolerance).pass).toBe(true);
+  });
 
   it("holds exactly 0 0 0 0 0 7 0 0 6 in the lecture case's expected output", () => {
     const c = loadReferenceCase(join(FIXTURE_DIR, "lee_linear"));

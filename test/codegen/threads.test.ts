@@ -118,11 +118,11 @@ describe("thread pool", () => {
     expect(mismatches(one.output, model.forward(stack.input).output)).toBe(0);
   });
 
-  it.each([0, -1, 1.5, Number.NaN, "2"])("rejects threads: %s", async (threads) => {
+  it.each([0, -1, 1.5, Number.NaN, "2", 65, 256])("rejects threads: %s", async (threads) => {
     const { v, stack } = await setup(2);
     const options = { threads: threads as number };
     expect(() => v.kernel.create(stack.weights, options)).toThrow(
-      /^options\.threads: expected a positive integer, found /,
+      /^options\.threads: expected an integer from 1 to 64, found /,
     );
   });
 });

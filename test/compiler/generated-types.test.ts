@@ -54,22 +54,96 @@ function consumer(module: string, states: readonly string[]): string {
   ].join("\n");
 }
 
+/**
+ * Cells whose names every JavaScript object already has (Object.prototype's members), in every
+ * role a name can take: the language accepts them, so their modules must type-check too.
+ */
+const OBJECT_NAMES: Readonly<Record<string, string>> = {
+  object_states: `cell constructor
+size isPrototypeOf, propertyIsEnumerable
+input toLocaleString : [isPrototypeOf]
+state constructor : [propertyIsEnumerable]
+state toString : [propertyIsEnumerable]
+state __proto__ : [propertyIsEnumerable]
+state hasOwnProperty : [propertyIsEnumerable]
+state valueOf : [propertyIsEnumerable]
+state isPrototypeOf2 : [propertyIsEnumerable]
+param __defineGetter__ : [propertyIsEnumerable, isPrototypeOf]
+constructor' = tanh(__defineGetter__ @ toLocaleString + constructor)
+toString' = toString + constructor'
+__proto__' = __proto__ * 2
+hasOwnProperty' = hasOwnProperty
+valueOf' = valueOf - __proto__'
+isPrototypeOf2' = isPrototypeOf2
+output constructor' + toString'
+`,
+  object_values: `cell toString
+size valueOf, propertyIsEnumerable
+input isPrototypeOf : [propertyIsEnumerable]
+state h : [valueOf]
+param __proto__ : [valueOf, propertyIsEnumerable]
+param hasOwnProperty : [valueOf] = 0
+slot constructor = tanh
+slot toLocaleString = hasOwnPropertyFn(0.5)
+fn hasOwnPropertyFn(__proto__, isPrototypeOf = 1) = __proto__ * isPrototypeOf
+fn propertyIsEnumerable2(x) = constructor(x) + toLocaleString(x)
+let toString2, __lookupGetter__ = split(concat(h, h), 2)
+let __defineSetter__ = propertyIsEnumerable2(__proto__ @ isPrototypeOf + hasOwnProperty)
+h' = __defineSetter__ + toString2 * __lookupGetter__
+output h'
+`,
+};
+
+async function writeModule(
+  dir: string,
+  name: string,
+  text: string,
+  file: string,
+): Promise<string[]> {
+  const { optIR, source } = compileOrThrow(text, { file });
+  const js = await generateModule(optIR, { source, passes: [] });
+  const typed = await generateModule(optIR, { source, passes: [], typed: true });
+  writeFileSync(join(dir, `${name}.js`), js.code);
+  writeFileSync(join(dir, `${name}.d.ts`), js.dts);
+  writeFileSync(join(dir, `${name}_ts.ts`), typed.code);
+  const states = optIR.states.map((s) => s.name);
+  writeFileSync(join(dir, `use_${name}.ts`), consumer(name, states));
+  writeFileSync(join(dir, `use_${name}_ts.ts`), consumer(`${name}_ts`, states));
+  return [join(dir, `use_${name}.ts`), join(dir, `use_${name}_ts.ts`)];
+}
+
 describe("generated module types", () => {
   it("type-checks every shipped cell's .js with its .d.ts and its --ts module", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cellc-types-"));
     const files: string[] = [];
     for (const name of CELL_NAMES) {
-      const file = `cells/${name}.cell`;
-      const { optIR, source } = compileOrThrow(cellSource(name), { file });
-      const js = await generateModule(optIR, { source, passes: [] });
-      const typed = await generateModule(optIR, { source, passes: [], typed: true });
-      writeFileSync(join(dir, `${name}.js`), js.code);
-      writeFileSync(join(dir, `${name}.d.ts`), js.dts);
-      writeFileSync(join(dir, `${name}_ts.ts`), typed.code);
-      const states = optIR.states.map((s) => s.name);
-      writeFileSync(join(dir, `use_${name}.ts`), consumer(name, states));
-      writeFileSync(join(dir, `use_${name}_ts.ts`), consumer(`${name}_ts`, states));
-      files.push(join(dir, `use_${name}.ts`), join(dir, `use_${name}_ts.ts`));
+      files.push(...(await writeModule(dir, name, cellSource(name), `cells/${name}.cell`)));
+    }
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
+    expect(typeErrors(files)).toEqual([]);
+  });
+
+  it("type-checks the modules when a cell's names are those of Object.prototype", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cellc-types-"));
+    const files: string[] = [];
+    for (const [name, text] of Object.entries(OBJECT_NAMES)) {
+      files.push(...(await writeModule(dir, name, text, `${name}.cell`)));
+      // Initial states by name, an object literal as users write them, must be accepted too.
+      const states = compileOrThrow(text).optIR.states.map((s) => s.name);
+      const given = states.map((s) => `${JSON.stringify(s)}: t`).join(", ");
+      writeFileSync(
+        join(dir, `init_${name}.ts`),
+        [
+          `import { create, type Tensor } from "./${name}_ts.js";`,
+          "const t: Tensor = { data: new Float32Array(1), shape: [1, 1, 1] };",
+          "const model = create(new Map<string, Tensor>());",
+          "const input: Tensor = { data: new Float32Array(1), shape: [1, 1, 1] };",
+          `void model.forward(input, { ${given} });`,
+          "void model.forward(input, {});",
+          "",
+        ].join("\n"),
+      );
+      files.push(join(dir, `init_${name}.ts`));
     }
     writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
     expect(typeErrors(files)).toEqual([]);

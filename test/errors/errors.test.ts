@@ -142,6 +142,10 @@ const rnnWith = (expr: string) => `${RNN_HEAD}h' = ${expr} + h\noutput h'\n`;
 
 const nestedParens = (depth: number) => `${"(".repeat(depth)}w @ x${")".repeat(depth)}`;
 
+/** Lines `line(1)` to `line(n)`, each ended by a newline. */
+const lines = (n: number, line: (i: number) => string) =>
+  Array.from({ length: n }, (_, i) => `${line(i + 1)}\n`).join("");
+
 interface Generated {
   readonly name: string;
   readonly text: string;
@@ -181,6 +185,50 @@ const GENERATED: readonly Generated[] = [
     name: "signs-over-limit",
     text: `${RNN_HEAD}h' = ${"-".repeat(1001)}h\noutput h'\n`,
     expected: ["6:6: error E104: expression is nested too deeply (the limit is 1000 levels)"],
+  },
+  {
+    // A chain of lets nests as deep as it is long, and lowering takes it in dependency order.
+    name: "let-chain-long",
+    text: `${RNN_HEAD}let a0 = w @ x\n${lines(2000, (i) => `let a${i} = a${i - 1} + h`)}h' = a2000\noutput h'\n`,
+    expected: [],
+  },
+  {
+    // Functions are inlined, so a chain of them is as deep as it is long: f1000 is one too many.
+    name: "fn-chain-over-limit",
+    text: `${RNN_HEAD}fn f0(v) = v\n${lines(2000, (i) => `fn f${i}(v) = f${i - 1}(v)`)}h' = f2000(w @ x)\noutput h'\n`,
+    expected: [
+      "1006:4: error E104: function 'f1000' is nested too deeply with the functions it calls (the limit is 1000 levels)",
+    ],
+  },
+  {
+    // Each function calls the last twice: 2^30 calls, but the same values, so lowered once each.
+    name: "fn-chain-doubling",
+    text: `${RNN_HEAD}fn f0(v) = v\n${lines(30, (i) => `fn f${i}(v) = f${i - 1}(v) + f${i - 1}(v)`)}h' = f30(w @ x)\noutput h'\n`,
+    expected: [],
+  },
+  {
+    // 5 declarations in RNN_HEAD, then one per line: the 5,001st is on line 5001.
+    name: "declarations-over-limit",
+    text: `${RNN_HEAD}${lines(5_000, (i) => `let a${i} = x`)}h' = h\noutput h'\n`,
+    expected: ["5001:1: error E106: too many declarations (the limit is 5000)"],
+  },
+  {
+    // RNN_HEAD has 26 tokens and `h' =` 3 more, so token 50,001 is the `+` after the 24,986th x.
+    name: "tokens-over-limit",
+    text: rnnWith(Array(30_000).fill("x").join(" + ")),
+    expected: ["6:99948: error E106: the file is too large (the limit is 50000 tokens)"],
+  },
+  {
+    name: "characters-over-limit",
+    text: `${RNN_HEAD}#${" ".repeat(1_000_000)}\n`,
+    expected: [
+      `6:${1_000_000 - RNN_HEAD.length + 1}: error E106: the file is too large (the limit is 1000000 characters)`,
+    ],
+  },
+  {
+    name: "concat-over-limit",
+    text: rnnWith(`w @ concat(${Array(1025).fill("x").join(", ")})`),
+    expected: ["6:10: error E223: concat of 1025 vectors has too many parts (the limit is 1024)"],
   },
   {
     name: "nul-byte",

@@ -234,3 +234,29 @@ describe("formatDiagnostic edge cases", () => {
     });
   });
 });
+
+describe("formatDiagnostic on many diagnostics", () => {
+  /** Renders every diagnostic of `text`; returns how long compiling and rendering took. */
+  function timedRender(text: string): { count: number; ms: number } {
+    const start = performance.now();
+    const result = compile(text, { file: "many.cell" });
+    for (const d of result.diagnostics) formatDiagnostic(d, result.source);
+    return { count: result.diagnostics.length, ms: performance.now() - start };
+  }
+
+  it("renders thousands of warnings in linear time when a file has thousands of lines", () => {
+    const sizes = Array.from({ length: 4_900 }, (_, i) => `size S${i}`);
+    const { count, ms } = timedRender(lines(...HEAD, ...sizes, "h' = h", "output h'", ""));
+    expect(count).toBe(4_901);
+    expect(ms).toBeLessThan(2_000);
+  });
+
+  it("reads only the shown part of a line when a long line has thousands of diagnostics", () => {
+    const parts = Array.from({ length: 1_000 }, (_, i) => `q${i}${" ".repeat(900)}`);
+    const { count, ms } = timedRender(
+      lines(...HEAD, `h' = concat(${parts.join(", ")})`, "output h'", ""),
+    );
+    expect(count).toBeGreaterThanOrEqual(1_000);
+    expect(ms).toBeLessThan(2_000);
+  });
+});

@@ -1,48 +1,14 @@
 // compile() is total: whatever text it gets — (a) any string, (b) token soup, (c) mutated shipped
 // cells, (d) parseable cells that misuse names, (e) bad --act overrides — it returns, and either
 // gives IR with no errors or explains itself with an error inside the text. Messages follow §7.
-import { readFileSync, readdirSync } from "node:fs";
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { printCell } from "../../src/dsl/print.js";
-import { type CompileOptions, type Diagnostic, type Span, compile } from "../../src/index.js";
+import { type CompileOptions, compile } from "../../src/index.js";
 import { astArbitraries } from "./ast-arbitraries.js";
-
-const CELLS = new URL("../../cells/", import.meta.url);
-const SHIPPED: readonly { name: string; text: string }[] = readdirSync(CELLS)
-  .filter((f) => f.endsWith(".cell"))
-  .sort()
-  .map((name) => ({ name, text: readFileSync(new URL(name, CELLS), "utf8") }));
+import { SHIPPED, expectTotal, mutatedCell as mutated, tokenSoup as soup } from "./cell-text.js";
 
 const LSTM = SHIPPED.find((c) => c.name === "lstm.cell")!.text;
-
-function expectSpanInside(span: Span | null | undefined, text: string, what: string): void {
-  if (span === null || span === undefined) return;
-  expect(Number.isInteger(span.start) && Number.isInteger(span.end), what).toBe(true);
-  expect(0 <= span.start && span.start <= span.end && span.end <= text.length, what).toBe(true);
-}
-
-function expectWellFormed(d: Diagnostic, text: string): void {
-  const what = `${d.code} ${JSON.stringify(d.message)} at ${JSON.stringify(d.span)}`;
-  expect(d.code, what).toMatch(/^[EW][1-3]\d\d$/);
-  expect(d.code[0], what).toBe(d.severity === "error" ? "E" : "W");
-  expect(d.message.length, what).toBeGreaterThan(0);
-  // A span points into the file, or into the --act override named by `source`.
-  expectSpanInside(d.span, d.source?.text ?? text, what);
-  expectSpanInside(d.related?.span, text, `${what} (related)`);
-}
-
-/** The property every outcome of compile() must have. */
-function expectTotal(text: string, options: CompileOptions = {}): void {
-  const result = compile(text, { file: "fuzz.cell", ...options });
-  const errors = result.diagnostics.filter((d) => d.severity === "error");
-  if (result.ir) expect(errors).toEqual([]);
-  else expect(errors.length, "no IR, yet no error says why").toBeGreaterThan(0);
-  for (const d of result.diagnostics) expectWellFormed(d, text);
-  if (Object.keys(options.activations ?? {}).length === 0) {
-    expect(result.diagnostics.filter((d) => d.source !== undefined)).toEqual([]);
-  }
-}
 
 /** STYLE.md §7, checked apart from totality so that a wording slip hides no crash. */
 function expectHouseStyle(text: string, options: CompileOptions = {}): void {
@@ -53,87 +19,9 @@ function expectHouseStyle(text: string, options: CompileOptions = {}): void {
   }
 }
 
-// ----------------- (b) token soup -----------------
-
-const TOKENS: readonly string[] = [
-  ...["cell", "size", "input", "state", "param", "slot", "fn", "let", "output"],
-  ...["x", "h", "c", "H", "I", "W", "b", "z", "i", "g", "gate", "act", "foo"],
-  ...["sigmoid", "tanh", "relu", "hard_sigmoid", "split", "concat", "select", "max", "pow"],
-  ...["0", "1", "3", "4", "0.5", ".5", "2.", "1e3", "1e999", "007"],
-  ...["+", "-", "*", "/", "@", "<", "<=", ">", ">=", "==", "!=", "="],
-  ...["'", "?", ":", ",", "(", ")", "[", "]", "\n", "# note\n"],
-];
-
-const tokenSoup: fc.Arbitrary<string> = fc
-  .array(fc.tuple(fc.constantFrom(...TOKENS), fc.constantFrom(" ", " ", "", "\n")), {
-    maxLength: 60,
-  })
-  .map((parts) => parts.map(([token, gap]) => token + gap).join(""));
-
-// ----------------- (c) mutations of the shipped cells -----------------
-
-/** Splits text into pieces (tokens, comments, whitespace) that join back to the text. */
-const PIECE = /\s+|#[^\n]*|[A-Za-z_]\w*|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|<=|>=|==|!=|[^\s]/g;
-
-type Mutation =
-  | { readonly op: "delete" | "duplicate"; readonly unit: "token" | "line"; readonly at: number }
-  | {
-      readonly op: "swap";
-      readonly unit: "token" | "line";
-      readonly at: number;
-      readonly with: number;
-    }
-  | { readonly op: "insert"; readonly at: number; readonly token: string };
-
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({
-    op: fc.constantFrom("delete", "duplicate"),
-    unit: fc.constantFrom("token", "line"),
-    at: fc.nat(),
-  }),
-  fc.record({
-    op: fc.constant("swap"),
-    unit: fc.constantFrom("token", "line"),
-    at: fc.nat(),
-    with: fc.nat(),
-  }),
-  fc.record({ op: fc.constant("insert"), at: fc.nat(), token: fc.constantFrom(...TOKENS) }),
-);
-
-function mutate(text: string, m: Mutation): string {
-  const line = m.op !== "insert" && m.unit === "line";
-  const units = line ? text.split("\n") : (text.match(PIECE) ?? []);
-  // Whole lines may be blank; tokens are the non-blank pieces.
-  const slots = units.flatMap((u, i) => (line || u.trim() !== "" ? [i] : []));
-  if (slots.length === 0) return text;
-  const pick = (k: number): number => slots[k % slots.length]!;
-  const out = [...units];
-  const i = pick(m.at);
-  switch (m.op) {
-    case "delete":
-      out.splice(i, 1);
-      break;
-    case "duplicate":
-      out.splice(i, 0, out[i]!, line ? "" : " ");
-      break;
-    case "swap": {
-      const j = pick(m.with);
-      [out[i], out[j]] = [out[j]!, out[i]!];
-      break;
-    }
-    case "insert":
-      out.splice(i, 0, ` ${m.token} `);
-      break;
-  }
-  return out.join(line ? "\n" : "");
-}
-
-const mutatedCell: fc.Arbitrary<string> = fc
-  .record({
-    cell: fc.constantFrom(...SHIPPED),
-    mutations: fc.array(mutation, { minLength: 1, maxLength: 3 }),
-  })
-  .map(({ cell, mutations }) => mutations.reduce(mutate, cell.text));
+// (b) token soup and (c) mutations of the shipped cells: see cell-text.ts.
+const tokenSoup = soup();
+const mutatedCell = mutated();
 
 const SPAN0 = { start: 0, end: 0 } as const;
 
@@ -251,4 +139,25 @@ describe("compile", () => {
       activations: { [slot]: spec },
     }),
   );
+
+  it("takes overrides from own properties or a Map, never inherited ones, when given activations", () => {
+    const slots = (activations: NonNullable<CompileOptions["activations"]>) => {
+      const result = compile(LSTM, { activations });
+      return result.optIR?.slots.map((s) => `${s.slot}=${s.activation}`) ?? result.diagnostics;
+    };
+    const defaults = ["gate=sigmoid", "cand=tanh", "cell=tanh"];
+    expect(slots(new Map([["gate", "relu"]]))).toEqual(["gate=relu", "cand=tanh", "cell=tanh"]);
+    // A `__proto__` key in an object literal sets the prototype: `gate` is inherited, not given.
+    expect(slots({ __proto__: { gate: "relu" } } as unknown as Record<string, string>)).toEqual(
+      defaults,
+    );
+    expect(slots(Object.create({ gate: "relu" }) as Record<string, string>)).toEqual(defaults);
+    const own = JSON.parse('{"__proto__": "relu"}') as Record<string, string>;
+    expect(compile(LSTM, { activations: own }).diagnostics.map((d) => d.code)).toEqual(["E207"]);
+    const notText = { gate: 5 } as unknown as Record<string, string>;
+    // Its text, "5", is no activation: a syntax error in the override, not an exception.
+    expect(compile(LSTM, { activations: notText }).diagnostics.map((d) => d.code)).toEqual([
+      "E102",
+    ]);
+  });
 });

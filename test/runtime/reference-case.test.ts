@@ -2,11 +2,14 @@
 // loadReferenceCase reads the folder it describes, naming the file in every error.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { loadReferenceCase } from "../../src/runtime/node-reference-case.js";
 import { parseCaseJson } from "../../src/runtime/reference-case.js";
 import { DataError } from "../../src/shared/data-error.js";
 import { FIXTURE_DIR } from "../helpers/cells.js";
+import { fuzzParameters, withinBudget } from "../fuzz/settings.js";
+import { expectCleanDataError } from "./data-file-bytes.js";
 
 const bytes = (json: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(json));
 const BIDIR = join(FIXTURE_DIR, "lstm_bidir");
@@ -31,7 +34,7 @@ describe("parseCaseJson", () => {
     [
       "without an rtol",
       bytes({ ...valid, tolerance: { atol: 0 } }),
-      "field 'rtol' must be a number",
+      "field 'rtol' must be a non-negative number",
     ],
   ])("rejects case.json when it is %s", (_, input, detail) => {
     const parse = () => parseCaseJson(input, "c/case.json");
@@ -54,4 +57,32 @@ describe("loadReferenceCase", () => {
       /^test\/case\.json: cannot read: no such file$/,
     );
   });
+});
+
+describe("parseCaseJson on hostile bytes", () => {
+  const fixture = bytes(valid);
+  const hostile = fc.oneof(
+    fc.uint8Array({ maxLength: 200 }),
+    fc.json().map((text) => new TextEncoder().encode(text)),
+    // The fixture with one field replaced by any JSON value, or cut short.
+    fc
+      .tuple(fc.constantFrom(...Object.keys(valid)), fc.jsonValue())
+      .map(([key, value]) => bytes({ ...valid, [key]: value })),
+    fc.nat().map((cut) => fixture.subarray(0, cut % fixture.length)),
+  );
+
+  test.prop([hostile], fuzzParameters(300))(
+    "returns a spec or throws a clean DataError whatever the bytes",
+    (input) => {
+      const outcome = withinBudget("parseCaseJson", () => {
+        try {
+          return { spec: parseCaseJson(input, "c/case.json") };
+        } catch (error) {
+          return { error };
+        }
+      });
+      if ("error" in outcome) expectCleanDataError(outcome.error, "c/case.json");
+      else expect(typeof outcome.spec.cell).toBe("string");
+    },
+  );
 });

@@ -11,23 +11,12 @@ import { bf16ToF32, f16ToF32 } from "../../src/runtime/float-codec.js";
 import { readSafetensors, writeSafetensors } from "../../src/runtime/node-files.js";
 import { parseSafetensors, serializeSafetensors } from "../../src/runtime/safetensors.js";
 import { tensor, type Tensor } from "../../src/shared/tensor.js";
+import { stBytes, stEntry as entry } from "./data-file-bytes.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
 const CASES = readdirSync(FIXTURES, { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .map((d) => d.name);
-
-/** Builds a safetensors file by hand: u64 LE header length, the header text as given, the data. */
-function stBytes(header: unknown, data: Uint8Array = new Uint8Array(0)): Uint8Array {
-  const text = new TextEncoder().encode(
-    typeof header === "string" ? header : JSON.stringify(header),
-  );
-  const out = new Uint8Array(8 + text.length + data.length);
-  new DataView(out.buffer).setBigUint64(0, BigInt(text.length), true);
-  out.set(text, 8);
-  out.set(data, 8 + text.length);
-  return out;
-}
 
 /** Little-endian u16 words, for F16/BF16 data given as bit patterns. */
 function u16Bytes(words: readonly number[]): Uint8Array {
@@ -50,12 +39,6 @@ function metadataOf(bytes: Uint8Array): Record<string, string> | undefined {
   const text = new TextDecoder().decode(bytes.subarray(8, 8 + length));
   return (JSON.parse(text) as { __metadata__?: Record<string, string> }).__metadata__;
 }
-
-const entry = (dtype: string, shape: number[], begin: number, end: number) => ({
-  dtype,
-  shape,
-  data_offsets: [begin, end],
-});
 
 /** Asserts that `f` throws a DataError naming `source` (and `tensorName`) and every word. */
 function expectDataError(

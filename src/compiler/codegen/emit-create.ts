@@ -36,12 +36,7 @@ export function emitCreate(w: CodeWriter, ts: TsSyntax, publicTypes: readonly st
   w.block(
     `export function create(${weights}, ${ts.param("options", "StackOptions")} = {})${ts.type("Model")}`,
     () => {
-      w.line('const source = options.sources?.weights ?? "weights";');
-      w.line(`const tensors = new Map${ts.args("string, Tensor<Float32Array>")}();`);
-      w.line("const entries = weights instanceof Map ? [...weights] : Object.entries(weights);");
-      w.line(
-        "for (const [name, t] of entries) tensors.set(name, asFloat32Tensor(t, name, source));",
-      );
+      w.line('const tensors = float32Weights(weights, options.sources?.weights ?? "weights");');
       w.line("const stack = makeStack(tensors, options);");
       // `import.meta.url` is typed by lib.dom or @types/node, which a user's project may lack.
       w.line(`const url = (import.meta${ts.as("{ url?: string }")}).url;`);
@@ -53,6 +48,7 @@ export function emitCreate(w: CodeWriter, ts: TsSyntax, publicTypes: readonly st
             `forward(${ts.param("input", "Tensor")}, initial = {})`,
             () => {
               if (!ts.typed) return void w.line("return (pool ?? stack).forward(input, initial);");
+              // The runtime checks the states it is given (own keys naming states, whole tensors).
               w.line("const { output, states } = (pool ?? stack).forward(input, initial);");
               w.line("return { output, states: states as States };");
             },

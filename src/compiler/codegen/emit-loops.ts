@@ -1,6 +1,7 @@
 // The JavaScript kernels of the sequence and step stages: fused element-wise loops, GEMMs
 // (W @ v for every sample), concats, and copies of state updates and the output. Every statement
 // of a fused loop is preceded by the `.cell` lines it computes.
+import { addSizes, sizeConst } from "../../shared/size.js";
 import type { Node, ValueId } from "../ir/ir.js";
 import { type EmitContext, indexExpr, read, sourceComments } from "./emit-context.js";
 import type { CopyTarget } from "./emit-layer.js";
@@ -31,8 +32,14 @@ function emitSampleLoop(w: CodeWriter, stage: KernelStage, rows: RowBases, inner
 
 /** The nodes a statement computes: its own, and those inlined into it, recursively. */
 function statementNodes(ctx: EmitContext, n: Node): Node[] {
-  const inlined = n.args.filter((a) => ctx.sched.inlined.has(a));
-  return [n, ...inlined.flatMap((a) => statementNodes(ctx, ctx.ir.nodes[a]!))];
+  const out: Node[] = [];
+  const stack = [n];
+  for (let m = stack.pop(); m !== undefined; m = stack.pop()) {
+    out.push(m);
+    const inlined = m.args.filter((a) => ctx.sched.inlined.has(a)).map((a) => ctx.ir.nodes[a]!);
+    stack.push(...inlined.reverse());
+  }
+  return out;
 }
 
 export function emitElementwise(
@@ -117,17 +124,16 @@ export function emitConcat(
   const rows = new RowBases(ctx, stage);
   const out = ctx.layout.home(node.id);
   const inner: string[] = [];
-  let position = "0";
+  // Where each part starts, kept as one canonical size: a long concat stays linear in length.
+  let position = sizeConst(0);
   for (const part of node.args) {
     const len = ctx.ir.nodes[part]!.shape[0]!;
-    const target = store(ctx, rows, out, `${position === "0" ? "" : `${position} + `}j`);
+    const start = isZero(position) ? "" : `${sizeFactor(position, ctx.layout.sizes)} + `;
+    const target = store(ctx, rows, out, `${start}j`);
     inner.push(
       `for (let j = 0; j < ${sizeJs(len, ctx.layout.sizes)}; j++) ${target} = ${element(ctx, rows, ctx.layout.home(part), "j")};`,
     );
-    position =
-      position === "0"
-        ? sizeFactor(len, ctx.layout.sizes)
-        : `${position} + ${sizeFactor(len, ctx.layout.sizes)}`;
+    position = addSizes(position, len);
   }
   emitSampleLoop(w, stage, rows, inner);
 }

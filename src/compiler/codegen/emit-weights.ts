@@ -1,5 +1,6 @@
 // Emits what a layer computes once, when it is created: its weights (absent optional ones filled)
 // and every value that depends on the weights alone, such as a folded bias.
+import { addSizes, sizeConst } from "../../shared/size.js";
 import type { Node, ValueId } from "../ir/ir.js";
 import { isLeaf } from "../ir/ir.js";
 import { type EmitContext, indexExpr, read, sourceComments } from "./emit-context.js";
@@ -16,9 +17,10 @@ function lengthJs(ctx: EmitContext, n: Node): string {
 
 export function emitParams(ctx: EmitContext, w: CodeWriter): void {
   const { ts } = ctx;
+  const decls = new Map(ctx.ir.params.map((p) => [p.name, p]));
   for (const n of ctx.ir.nodes) {
     if (!isLeaf(n) || n.op !== "param") continue;
-    const decl = ctx.ir.params.find((p) => p.name === n.name)!;
+    const decl = decls.get(n.name)!;
     const name = ctx.layout.nameOf(n.id);
     const get = `weights.get(${stringLiteral(n.name)})`;
     if (n.shape.length === 0) {
@@ -82,17 +84,19 @@ function emitProduct(ctx: EmitContext, w: CodeWriter, n: GemmNode): void {
 function emitConcat(ctx: EmitContext, w: CodeWriter, n: Extract<Node, { op: "concat" }>): void {
   const name = ctx.layout.nameOf(n.id);
   w.line(`const ${name} = new Float32Array(${lengthJs(ctx, n)});`);
-  let position: string | null = null;
+  // The rows before each part, kept as one canonical size: a long concat stays linear in length.
+  let rows = sizeConst(0);
   for (const part of n.args) {
     const home = ctx.layout.home(part);
     if (home.kind !== "array") throw new Error("internal: concat of a scalar");
+    const shape = ctx.ir.nodes[part]!.shape;
     const len = lengthJs(ctx, ctx.ir.nodes[part]!);
-    const target = position === null ? "j" : `${position} + j`;
+    const columns = shape.length === 2 ? ` * ${sizeFactor(shape[1]!, ctx.layout.sizes)}` : "";
+    const target = isZero(rows) ? "j" : `${sizeFactor(rows, ctx.layout.sizes)}${columns} + j`;
     w.line(
       `for (let j = 0; j < ${len}; j++) ${name}[${target}] = ${read(ctx, home.array, indexExpr(ctx, null, home, "j"))};`,
     );
-    const factor = /^[\w.]+$/.test(len) ? len : `(${len})`;
-    position = position === null ? factor : `${position} + ${factor}`;
+    rows = addSizes(rows, shape[0]!);
   }
 }
 

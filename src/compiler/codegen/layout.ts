@@ -71,9 +71,10 @@ export function planLayout(ir: CellIR, sched: Schedule, names: NameManager): Lay
       },
     ]),
   );
+  // Users in order, each once (a user reading a value twice comes twice in a row).
   const users: ValueId[][] = ir.nodes.map(() => []);
   for (const n of ir.nodes)
-    for (const a of n.args) if (!users[a]!.includes(n.id)) users[a]!.push(n.id);
+    for (const a of n.args) if (users[a]!.at(-1) !== n.id) users[a]!.push(n.id);
   const memo = (suffix: string) => {
     const claimed = new Map<ValueId, string>();
     return (id: ValueId): string => {

@@ -6,10 +6,27 @@ import { stringLiteral } from "./literals.js";
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
+/**
+ * What TypeScript's `Object` declares: every object literal has these, so an optional property
+ * of that name must also admit the inherited member, or even `{}` would not type-check.
+ */
+const OBJECT_MEMBERS: ReadonlySet<string> = new Set([
+  ...["constructor", "toString", "toLocaleString", "valueOf"],
+  ...["hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable"],
+]);
+
+/** The type of `forward`'s initial states: tensors by state name, each optional. */
+function initialStatesType(ir: CellIR, stateUnion: string): string {
+  const inherited = ir.states.some((s) => OBJECT_MEMBERS.has(s.name));
+  if (!inherited) return `Readonly<Partial<Record<${stateUnion}, Tensor>>>`;
+  return `{ readonly [K in ${stateUnion}]?: K extends keyof Object ? Tensor | Object[K] : Tensor }`;
+}
+
 /** The cell-specific part: the states by name, and the model. */
 export function modelTypes(ir: CellIR): string {
   const names = ir.states.map((s) => stringLiteral(s.name));
   const stateUnion = names.length > 0 ? names.join(" | ") : "never";
+  const initial = initialStatesType(ir, stateUnion);
   // Property names quoted only where needed, as prettier writes them: all or none.
   const plain = ir.states.every((s) => IDENTIFIER.test(s.name));
   const keys = plain ? ir.states.map((s) => s.name) : names;
@@ -22,7 +39,7 @@ export interface Model {
   /** Input (T, B, I), or (B, T, I) with batchFirst; initial states default to zeros. */
   forward(
     input: Tensor,
-    initial?: Readonly<Partial<Record<${stateUnion}, Tensor>>>,
+    initial?: ${initial},
   ): { readonly output: Tensor<Float32Array>; readonly states: States };
   /** Stops the worker threads of \`threads\` (the model then runs on one); idle ones never keep Node alive. */
   close(): void;

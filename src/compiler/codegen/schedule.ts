@@ -1,8 +1,8 @@
 // Decides how the generated kernel computes each IR node: at load time (weight stage), before the
 // time loop for all steps (sequence stage), or at every step; grouped into kernels (a GEMM, a
 // concat, or one fused loop over batch rows and units for a run of element-wise nodes). Inside a
-// fused loop a value used once is inlined into its consumer; a value needed elsewhere gets a
-// buffer ("materialized"). Slices are views and cost nothing.
+// fused loop a value used once is inlined into its consumer (up to MAX_INLINE_DEPTH levels); a
+// value needed elsewhere gets a buffer ("materialized"). Slices are views and cost nothing.
 import { type Size, sizeKey } from "../../shared/size.js";
 import type { CellIR, Node, NodeOf, Stage, ValueId } from "../ir/ir.js";
 import { isBinary, isUnary, rootsOf } from "../ir/ir.js";
@@ -31,6 +31,13 @@ export interface Schedule {
   /** The loop kernel each element-wise value is computed in. */
   readonly loopOf: ReadonlyMap<ValueId, Kernel>;
 }
+
+/**
+ * The deepest expression a statement inlines: a long chain of single-use values (a chain of lets)
+ * is cut into statements this deep, so that neither prettier nor a JavaScript parser meets an
+ * expression nested thousands of levels.
+ */
+const MAX_INLINE_DEPTH = 16;
 
 export function isElementwise(n: Node): boolean {
   return isUnary(n) || isBinary(n) || n.op === "select";
@@ -96,6 +103,8 @@ export function schedule(ir: CellIR): Schedule {
 
   const materialized = new Set<ValueId>();
   const inlined = new Set<ValueId>();
+  // How deep each inlined value's expression is; past MAX_INLINE_DEPTH it becomes a local.
+  const depth = new Map<ValueId, number>();
   for (const n of ir.nodes) {
     const s = stage[n.id]!;
     if (s === "weight" || n.args.length === 0) continue;
@@ -106,8 +115,12 @@ export function schedule(ir: CellIR): Schedule {
     if (n.op === "slice") continue;
     const loop = loopOf.get(n.id);
     const outside = users[n.id]!.some((u) => loopOf.get(u) !== loop);
+    const d = 1 + Math.max(0, ...n.args.map((a) => depth.get(a) ?? 0));
     if (outside || roots.has(n.id)) materialized.add(n.id);
-    else if (users[n.id]!.length === 1) inlined.add(n.id);
+    else if (users[n.id]!.length === 1 && d <= MAX_INLINE_DEPTH) {
+      inlined.add(n.id);
+      depth.set(n.id, d);
+    }
   }
   return {
     stage,

@@ -114,6 +114,7 @@ export class WasmArrays {
 
 /** The node whose array a load-time value lives in (a slice lives in its source). */
 export function rootOf(ctx: EmitContext, id: ValueId): ValueId {
-  const n = ctx.ir.nodes[id]!;
-  return n.op === "slice" ? rootOf(ctx, n.args[0]) : id;
+  let n = ctx.ir.nodes[id]!;
+  while (n.op === "slice") n = ctx.ir.nodes[n.args[0]]!;
+  return n.id;
 }

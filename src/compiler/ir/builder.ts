@@ -84,6 +84,28 @@ export class IRBuilder {
   }
 }
 
+/** What distinguishes a node besides op and args, as `emit` takes it. */
+export function attrsOf(n: Node): Attrs {
+  switch (n.op) {
+    case "input":
+    case "state":
+    case "param":
+      return { name: n.name, shape: n.shape };
+    case "const":
+      return { value: n.value };
+    case "slice":
+    case "columns":
+      return { start: n.start, len: n.len };
+    default:
+      return {};
+  }
+}
+
+/** The hash-consing key of a node: equal keys, equal computations (given equal arguments). */
+export function keyOf(n: Node): string {
+  return nodeKey(n.op, n.args, attrsOf(n));
+}
+
 function nodeKey(op: Op, args: readonly ValueId[], attrs: Attrs): string {
   const parts = [op, ...args.map(String)];
   if ("name" in attrs) parts.push(attrs.name, formatSymbolicShape(attrs.shape));

@@ -30,10 +30,16 @@ function innerAdds(ir: CellIR): Set<ValueId> {
   return inner;
 }
 
+/** The terms of the sum rooted at `id`, left to right (a stack, not recursion: sums can be long). */
 function terms(ir: CellIR, id: ValueId, inner: ReadonlySet<ValueId>): ValueId[] {
-  const n = ir.nodes[id]!;
-  if (n.op !== "add") return [id];
-  return n.args.flatMap((a) => (inner.has(a) ? terms(ir, a, inner) : [a]));
+  const out: ValueId[] = [];
+  const stack = [id];
+  for (let t = stack.pop(); t !== undefined; t = stack.pop()) {
+    const n = ir.nodes[t]!;
+    if (n.op === "add" && (t === id || inner.has(t))) stack.push(n.args[1], n.args[0]);
+    else out.push(t);
+  }
+  return out;
 }
 
 function sum(

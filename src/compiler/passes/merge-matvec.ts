@@ -3,7 +3,7 @@
 // slices replace the four. One pass over W and x instead of four: the gate blocks of an LSTM
 // written gate by gate run like PyTorch's single [4H, I] matrix. Requires: verified IR.
 // Guarantees: no two products with a load-time matrix share their vector. Idempotent.
-import { addSizes, sizeConst } from "../../shared/size.js";
+import { type Size, addSizes, sizeConst } from "../../shared/size.js";
 import type { ValueId } from "../ir/ir.js";
 import type { Pass } from "./pass.js";
 import { rebuild, sameIR } from "./rebuild.js";
@@ -16,7 +16,18 @@ export const mergeMatvec: Pass = {
     const groups = new Map<ValueId, ValueId[]>();
     for (const n of ir.nodes) {
       if (n.op !== "matvec" || stages[n.args[0]] !== "weight") continue;
-      groups.set(n.args[1], [...(groups.get(n.args[1]) ?? []), n.id]);
+      const group = groups.get(n.args[1]);
+      if (group) group.push(n.id);
+      else groups.set(n.args[1], [n.id]);
+    }
+    // Each product's rows start after the rows of the products before it in its group.
+    const starts = new Map<ValueId, Size>();
+    for (const group of groups.values()) {
+      let start = sizeConst(0);
+      for (const m of group) {
+        starts.set(m, start);
+        start = addSizes(start, ir.nodes[m]!.shape[0]!);
+      }
     }
     const merged = new Map<ValueId, ValueId>(); // vector -> the merged product
     const out = rebuild(ir, (n, args, b, moved) => {
@@ -30,10 +41,7 @@ export const mergeMatvec: Pass = {
         product = b.emit("matvec", [stacked, args[1]!], {}, n.span);
         merged.set(n.args[1], product);
       }
-      // This product's rows start after the rows of the products before it in the group.
-      let start = sizeConst(0);
-      for (const m of group.slice(0, group.indexOf(n.id)))
-        start = addSizes(start, ir.nodes[m]!.shape[0]!);
+      const start = starts.get(n.id)!;
       return b.emit("slice", [product], { start, len: n.shape[0]! }, n.span, n.hint);
     });
     return sameIR(ir, out) ? ir : out;

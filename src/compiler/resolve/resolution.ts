@@ -56,6 +56,11 @@ export interface Resolution {
   readonly slots: ReadonlyMap<string, SlotTarget>;
   readonly values: ReadonlyMap<ExprOf<"Name">, ValueRef>;
   readonly calls: ReadonlyMap<ExprOf<"Call">, CallRef>;
+  /**
+   * Lets and next values to lower first, in dependency order: empty unless following them on
+   * demand, where used, would nest too deeply (a long chain of lets).
+   */
+  readonly eager: readonly (DeclOf<"Let"> | DeclOf<"Update">)[];
 }
 
 export function describeSymbol(s: Symbol): string {

@@ -4,10 +4,11 @@ import type { Diagnostic } from "../../diagnostics.js";
 import type { DeclOf, Expr, ExprOf } from "../../dsl/ast.js";
 import { bindArguments } from "./call-args.js";
 import type { ParamSpec } from "./builtins.js";
+import { MAX_PARTS } from "../../dsl/limits.js";
 import * as E from "../errors.js";
 import type { CallRef, Callee, Symbol, ValueRef } from "./resolution.js";
 import { describeSymbol } from "./resolution.js";
-import { didYouMean } from "./suggest.js";
+import { suggestion } from "./suggest.js";
 import { type Scope, lookup } from "./symbols.js";
 
 /** Something an expression needs computed first: a `let`, a state's next value, a function. */
@@ -80,7 +81,8 @@ function resolveName(e: ExprOf<"Name">, ctx: ExprContext): void {
   }
   const symbol = lookup(ctx.scopes, e.name);
   if (!symbol) {
-    ctx.diagnostics.push(E.unknownName(e.name, e.span, didYouMean(e.name, knownNames(ctx, false))));
+    const hint = suggestion(e.name, () => knownNames(ctx, false), ctx.diagnostics);
+    ctx.diagnostics.push(E.unknownName(e.name, e.span, hint));
     return;
   }
   ctx.used.add(symbol);
@@ -137,7 +139,7 @@ function bindCall(e: ExprOf<"Call">, ctx: ExprContext, allowSplit: boolean): Cal
   }
   const symbol = lookup(ctx.scopes, name);
   if (!symbol) {
-    const hint = didYouMean(name, knownNames(ctx, true));
+    const hint = suggestion(name, () => knownNames(ctx, true), ctx.diagnostics);
     ctx.diagnostics.push(E.unknownName(name, e.callee.span, hint));
     return null;
   }
@@ -199,6 +201,10 @@ function bindPrimitive(
     }
     if (e.args.length === 0) {
       ctx.diagnostics.push(E.wrongArgumentCount("'concat'", "at least 1 argument", 0, e.span));
+      return null;
+    }
+    if (e.args.length > MAX_PARTS) {
+      ctx.diagnostics.push(E.tooManyParts(`concat of ${e.args.length} vectors`, e.span));
       return null;
     }
     return { callee, args: e.args.map((a) => ({ expr: a.value })) };

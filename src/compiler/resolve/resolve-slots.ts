@@ -8,7 +8,7 @@ import { describeArity } from "./call-args.js";
 import * as E from "../errors.js";
 import { describeSymbol, type SlotTarget, type Symbol } from "./resolution.js";
 import { fnParamSpecs } from "./resolve-expr.js";
-import { didYouMean } from "./suggest.js";
+import { suggestion } from "./suggest.js";
 import { type Scope, lookup } from "./symbols.js";
 
 export interface SlotOverride {
@@ -40,13 +40,15 @@ function bindSlot(
   scopes: readonly Scope[],
   used: Set<Symbol>,
   report: (d: Diagnostic) => void,
+  reported: readonly Diagnostic[],
 ): SlotTarget | null {
   const name = spec.name.name;
   const symbol = lookup(scopes, name);
   const callee = calleeOf(symbol);
   if (!symbol) {
-    const candidates = scopes.flatMap((s) => [...s].filter(([, v]) => calleeOf(v)).map(([k]) => k));
-    report(E.unknownActivation(name, spec.name.span, didYouMean(name, candidates)));
+    const candidates = () =>
+      scopes.flatMap((s) => [...s].filter(([, v]) => calleeOf(v)).map(([k]) => k));
+    report(E.unknownActivation(name, spec.name.span, suggestion(name, candidates, reported)));
     return null;
   }
   if (!callee) {
@@ -88,9 +90,10 @@ export function resolveSlots(
   diagnostics: Diagnostic[],
 ): Map<string, SlotTarget> {
   const known = slotDecls.map((d) => d.name.name);
+  const slotNames = new Set(known);
   const byName = new Map(overrides.map((o) => [o.slot, o]));
   for (const o of overrides) {
-    if (!known.includes(o.slot))
+    if (!slotNames.has(o.slot))
       diagnostics.push({ ...E.unknownSlot(o.slot, known, null), source: o.source });
   }
   const targets = new Map<string, SlotTarget>();
@@ -99,8 +102,11 @@ export function resolveSlots(
     const report = (diag: Diagnostic) =>
       diagnostics.push(override ? { ...diag, source: override.source } : diag);
     // The file's own binding must be valid even when overridden: a file is right or wrong by itself.
-    const own = bindSlot(d.name.name, d.binding, scopes, used, (diag) => diagnostics.push(diag));
-    const target = override ? bindSlot(d.name.name, override.spec, scopes, used, report) : own;
+    const push = (diag: Diagnostic) => diagnostics.push(diag);
+    const own = bindSlot(d.name.name, d.binding, scopes, used, push, diagnostics);
+    const target = override
+      ? bindSlot(d.name.name, override.spec, scopes, used, report, diagnostics)
+      : own;
     if (target) targets.set(d.name.name, target);
   }
   return targets;

@@ -3,6 +3,7 @@
 import type { Diagnostic } from "../../diagnostics.js";
 import type { CellFile, DeclOf, ExprOf } from "../../dsl/ast.js";
 import type { Shape } from "../../shared/size.js";
+import { type Definition, checkChainDepth } from "./chain-depth.js";
 import { findCycles } from "./cycles.js";
 import * as E from "../errors.js";
 import type { CallRef, Resolution, Symbol, ValueRef } from "./resolution.js";
@@ -81,24 +82,29 @@ export function resolve(
       });
     }
   }
+  const slotSpans = new Map(slotDecls.map((d) => [d.name.name, d.name.span]));
   for (const [name, target] of slots) {
     const deps = target.callee.kind === "fn" ? [`fn:${target.callee.decl.name.name}`] : [];
-    const decl = slotDecls.find((d) => d.name.name === name)!;
-    fnGraph.push({ key: `slot:${name}`, label: name, deps, span: decl.name.span });
+    fnGraph.push({ key: `slot:${name}`, label: name, deps, span: slotSpans.get(name)! });
   }
   checkSplits(file, calls, diagnostics);
-  for (const c of findCycles(graph)) {
-    diagnostics.push(E.circularDefinition(c.path, graph.find((n) => n.key === c.at)!.span));
-  }
-  for (const c of findCycles(fnGraph)) {
-    diagnostics.push(E.recursiveFunction(c.path, fnGraph.find((n) => n.key === c.at)!.span));
+  for (const g of [graph, fnGraph]) {
+    const spans = new Map(g.map((n) => [n.key, n.span]));
+    const report = g === graph ? E.circularDefinition : E.recursiveFunction;
+    for (const c of findCycles(g)) diagnostics.push(report(c.path, spans.get(c.at)!));
   }
   checkPrimes(values, structure.updates, diagnostics);
   warnUnused(scope, used, diagnostics);
 
-  if (diagnostics.some((d) => d.severity === "error") || !structure.complete) {
-    return { resolution: null, diagnostics };
-  }
+  const failed = () => diagnostics.some((d) => d.severity === "error") || !structure.complete;
+  if (failed()) return { resolution: null, diagnostics };
+  const definitions = file.decls.filter(
+    (d): d is Definition =>
+      d.kind === "Let" || d.kind === "Update" || d.kind === "Output" || d.kind === "Fn",
+  );
+  const tables = { values, calls, slots, updates: structure.updates };
+  const { eager } = checkChainDepth(definitions, tables, diagnostics);
+  if (failed() || !structure.complete) return { resolution: null, diagnostics };
   const { cellName, input, states, params, updates, output } = structure.complete;
   const sizes = [...scope.values()].flatMap((s) => (s.kind === "size" ? [s.name] : []));
   const resolution: Resolution = {
@@ -114,6 +120,7 @@ export function resolve(
     slots,
     values,
     calls,
+    eager,
   };
   return { resolution, diagnostics };
 }

@@ -15,7 +15,7 @@ import {
 import { badSize, sizeNotLearnable, unknownName, unusedSize } from "../errors.js";
 import { describeSymbol } from "./resolution.js";
 import type { Scope } from "./symbols.js";
-import { didYouMean } from "./suggest.js";
+import { suggestion } from "./suggest.js";
 
 export function resolveShape(
   shape: ShapeExpr,
@@ -40,15 +40,10 @@ function resolveSize(e: SizeExpr, scope: Scope, diagnostics: Diagnostic[]): Size
       if (symbol) {
         diagnostics.push(badSize(`'${e.name}' is ${describeSymbol(symbol)}, not a size`, e.span));
       } else {
-        const sizes = [...scope.values()]
-          .filter((s) => s.kind === "size")
-          .map((s) => (s.kind === "size" ? s.name : ""));
+        const sizes = () => [...scope.values()].flatMap((s) => (s.kind === "size" ? [s.name] : []));
+        const hint = suggestion(e.name, sizes, diagnostics);
         diagnostics.push(
-          unknownName(
-            e.name,
-            e.span,
-            didYouMean(e.name, sizes) || ` (declare it with 'size ${e.name}')`,
-          ),
+          unknownName(e.name, e.span, hint || ` (declare it with 'size ${e.name}')`),
         );
       }
       return null;

@@ -1,7 +1,9 @@
 // `let i, f, g, o = split(z, 4)` is the one place a call yields several values: the right side
-// must be a split whose part count is a whole-number literal equal to the number of names.
+// must be a split whose part count is a whole-number literal equal to the number of names, and at
+// most MAX_PARTS.
 import type { Diagnostic } from "../../diagnostics.js";
 import type { CellFile, ExprOf } from "../../dsl/ast.js";
+import { MAX_PARTS } from "../../dsl/limits.js";
 import * as E from "../errors.js";
 import type { CallRef } from "./resolution.js";
 
@@ -28,6 +30,8 @@ export function checkSplits(
       diagnostics.push(
         E.splitMisuse("the number of parts in split(x, n) must be a whole-number literal", where),
       );
+    } else if (Math.max(literal, names) > MAX_PARTS) {
+      diagnostics.push(E.tooManyParts(`split(x, ${literal})`, where));
     } else if (literal !== names) {
       const message = `split(x, ${literal}) yields ${literal} values but ${names} names are bound`;
       diagnostics.push(E.splitMisuse(message, where));

@@ -3,7 +3,7 @@
 import type { Diagnostic } from "../../diagnostics.js";
 import type { CellFile, DeclOf } from "../../dsl/ast.js";
 import * as E from "../errors.js";
-import { didYouMean } from "./suggest.js";
+import { suggestion } from "./suggest.js";
 import type { Scope } from "./symbols.js";
 
 export interface CellStructure {
@@ -101,8 +101,8 @@ export function checkStructure(
     const name = u.name.name;
     const first = updates.get(name);
     if (!scope.has(name)) {
-      const states = [...stateNames];
-      diagnostics.push(E.unknownName(name, u.name.span, didYouMean(name, states)));
+      const hint = suggestion(name, () => stateNames, diagnostics);
+      diagnostics.push(E.unknownName(name, u.name.span, hint));
     } else if (!stateNames.has(name))
       diagnostics.push(E.primeNeverAssigned(name, u.name.span, false));
     else if (first) diagnostics.push(E.redefinition(`${name}'`, u.name.span, first.name.span));

@@ -1,6 +1,12 @@
 // "did you mean …": the closest known name by edit distance, when it is close enough to be a typo.
 // A change of case costs half an edit, so `hh` suggests `h` before `H`.
 
+/**
+ * Once a file has this many diagnostics, further unknown names get no suggestion: each costs a
+ * scan of every known name, which for thousands of unknown names would be quadratic.
+ */
+export const MAX_SUGGESTING = 100;
+
 function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
@@ -31,4 +37,13 @@ export function didYouMean(name: string, candidates: Iterable<string>): string {
     }
   }
   return best === null ? "" : `; did you mean '${best}'?`;
+}
+
+/** didYouMean while `reported` (the diagnostics so far) is short; the candidates are listed lazily. */
+export function suggestion(
+  name: string,
+  candidates: () => Iterable<string>,
+  reported: readonly unknown[],
+): string {
+  return reported.length < MAX_SUGGESTING ? didYouMean(name, candidates()) : "";
 }

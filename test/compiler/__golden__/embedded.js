@@ -124,15 +124,24 @@ function sigmoid(x) {
 }
 
 // === embedded runtime (every module)
+// Text from files and arguments (names, paths, dtype strings) made safe for a terminal: control
+// characters, which could move the cursor or recolour the screen, are shown as escapes instead.
+/** C0 and C1 controls, DEL, and the line and paragraph separators. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+function printable(text) {
+  return text.replace(CONTROL, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16)}`;
+  });
+}
 class DataError extends Error {
   source;
   tensorName;
   detail;
   name = "DataError";
   constructor(source, tensorName, detail) {
-    super(
-      tensorName === null ? `${source}: ${detail}` : `${source}: tensor '${tensorName}': ${detail}`,
-    );
+    const where = tensorName === null ? "" : `tensor '${tensorName}': `;
+    super(printable(`${source}: ${where}${detail}`));
     this.source = source;
     this.tensorName = tensorName;
     this.detail = detail;
@@ -183,31 +192,65 @@ function solveSize(a, actual, known) {
   // by division is a boxed double, and kernels indexing with it deoptimize and run ~2x slower.
   return { name: term.name, value: value <= 0x7fffffff ? value | 0 : value };
 }
-/** The number of elements a shape holds (1 for a scalar). */
-function shapeSize(shape) {
+// The sizes cellc accepts at run time, each a documented constant (README "Limits and errors"):
+// beyond them, input is refused with a DataError naming the tensor, before anything is allocated.
+// They sit far above any real model and far below what would hang or exhaust the machine.
+/** Largest length of one dimension of a tensor (and of the time and batch axes). */
+export const MAX_DIMENSION = 2 ** 31 - 1;
+/** Most elements in one tensor or one allocation: 2^30 floats, 4 GiB as float32. */
+const MAX_ELEMENTS = 2 ** 30;
+/** Most layers a stack may have (`weight_ih_l{k}` with k below it). */
+const MAX_LAYERS = 1024;
+/** Most threads `create(weights, { threads })` accepts. */
+const MAX_THREADS = 64;
+/** The number of elements of `shape`, or null if a dimension or the product is over the limits. */
+function checkedSize(shape) {
   let n = 1;
-  for (const d of shape) n *= d;
-  return n;
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0 || d > MAX_DIMENSION) return null;
+    n *= d;
+  }
+  return n <= MAX_ELEMENTS ? n : null;
 }
 function formatShape(shape) {
   return `[${shape.join(", ")}]`;
 }
 /**
- * Checks that `t` is a tensor whose data fills its shape, and gives it float32 data (copied only
- * when it is not float32 already): what compiled kernels compute with.
+ * Checks that `t`, from a caller, is a tensor: float data that fills a shape of whole, non-negative
+ * dimensions within the limits (src/shared/limits.ts). Errors name the tensor and its source.
  */
-function asFloat32Tensor(t, name, source) {
-  const candidate = t;
+function checkTensor(t, name, source) {
+  const candidate = typeof t === "object" && t !== null ? t : null;
   const data = candidate?.data;
   const shape = candidate?.shape;
-  const isShape = Array.isArray(shape) && shape.every((d) => Number.isInteger(d) && d >= 0);
-  if (!(data instanceof Float32Array || data instanceof Float64Array) || !isShape) {
-    throw new DataError(source, name, "expected { data: Float32Array, shape: number[] }");
+  if (!(data instanceof Float32Array || data instanceof Float64Array) || !Array.isArray(shape)) {
+    throw new DataError(
+      source,
+      name,
+      "expected { data: Float32Array or Float64Array, shape: number[] }",
+    );
   }
-  if (data.length !== shapeSize(shape)) {
-    const detail = `shape ${formatShape(shape)} needs ${shapeSize(shape)} values, found ${data.length}`;
+  const dims = shape;
+  const shown = `[${dims.map((d) => (typeof d === "number" ? String(d) : typeof d)).join(", ")}]`;
+  if (!dims.every((d) => typeof d === "number" && Number.isInteger(d) && d >= 0)) {
+    throw new DataError(source, name, `shape ${shown} is not a list of whole, non-negative sizes`);
+  }
+  const size = checkedSize(dims);
+  if (size === null) {
+    const detail = `shape ${shown} is over the limits (${MAX_DIMENSION} per dimension, ${MAX_ELEMENTS} elements)`;
     throw new DataError(source, name, detail);
   }
+  if (data.length !== size) {
+    throw new DataError(source, name, `shape ${shown} needs ${size} values, found ${data.length}`);
+  }
+  return { data, shape: dims };
+}
+/**
+ * Checks `t` (see checkTensor) and gives it float32 data (copied only when it is not float32
+ * already): what compiled kernels compute with.
+ */
+function asFloat32Tensor(t, name, source) {
+  const { data, shape } = checkTensor(t, name, source);
   return { data: data instanceof Float32Array ? data : Float32Array.from(data), shape: [...shape] };
 }
 /** Learns what it can from `shape == actual`; returns whether it learned anything. */
@@ -311,18 +354,27 @@ function splitLayers(meta, weights, source) {
       const detail = `not a parameter of cell '${meta.name}' (expected ${list(params)}, optionally with _l{k} and _reverse)`;
       throw new DataError(source, name, detail);
     }
-    const layer = base === name ? 0 : Number(m[2]);
+    const layer = base === name ? 0 : layerIndex(m[2], name, source);
     const direction = base !== name && m[3] ? 1 : 0;
     if (base === name) plain++;
     else suffixed++;
     const row = (cells[layer] ??= []);
-    (row[direction] ??= new Map()).set(base, t);
+    (row[direction] ??= new Map()).set(base, checkTensor(t, name, source));
   }
   if (plain > 0 && suffixed > 0) {
     throw new DataError(source, null, "mixes names with and without a layer suffix (_l0)");
   }
   if (cells.length === 0) cells.push([new Map()]);
   return { layers: checkComplete(cells, source), suffixed: suffixed > 0 };
+}
+/** k of `_l{k}`: plain digits (so `_l07` cannot stand for `_l7` too), below MAX_LAYERS. */
+function layerIndex(digits, name, source) {
+  const k = Number(digits);
+  if (String(k) !== digits || k >= MAX_LAYERS) {
+    const detail = `layer suffix _l${digits} is not a layer number from 0 to ${MAX_LAYERS - 1}`;
+    throw new DataError(source, name, detail);
+  }
+  return k;
 }
 /** Every layer present from 0, and the same directions in every layer. */
 function checkComplete(cells, source) {
@@ -342,21 +394,25 @@ function checkComplete(cells, source) {
   }
   return cells;
 }
+const ALLOCATION_FAILED =
+  /Array buffer allocation failed|Invalid typed array length|Invalid array buffer length|could not allocate memory|above the upper bound|Out of memory/i;
+function withMemory(source, what, run) {
+  try {
+    return run();
+  } catch (e) {
+    if (!(e instanceof RangeError) || !ALLOCATION_FAILED.test(e.message)) throw e;
+    throw new DataError(source, null, `out of memory ${what}: ${e.message}`);
+  }
+}
 /** (time, batch, features) of an input, read in its layout; it must be 3-dimensional and full. */
 function sequenceDims(input, batchFirst, source) {
-  if (input.shape.length !== 3) {
+  const { shape } = checkTensor(input, null, source);
+  if (shape.length !== 3) {
     const layout = batchFirst ? "(batch, time, features)" : "(time, batch, features)";
-    throw new DataError(
-      source,
-      null,
-      `expected a 3-dimensional input ${layout}, found shape ${formatShape(input.shape)}`,
-    );
-  }
-  const [a, b, I] = input.shape;
-  if (input.data.length !== a * b * I) {
-    const detail = `shape ${formatShape(input.shape)} needs ${a * b * I} values, found ${input.data.length}`;
+    const detail = `expected a 3-dimensional input ${layout}, found shape ${formatShape(shape)}`;
     throw new DataError(source, null, detail);
   }
+  const [a, b, I] = shape;
   return batchFirst ? { T: b, B: a, I } : { T: a, B: b, I };
 }
 /** Layer 0 must get the features per step its weights expect, layer k>0 what layer k-1 makes. */
@@ -383,9 +439,39 @@ function checkSameSizes(meta, sizes, first, layer, source) {
 function checkInitialState(t, name, count, B, size, options) {
   const want = [count, B, size];
   if (t.shape.length === 3 && t.shape.every((d, i) => d === want[i])) return;
-  const source = options.sources?.states?.[name] ?? "initial states";
+  const source = stateSource(name, options);
   const detail = `expected shape (layers*directions, batch, size) = ${formatShape(want)}, found ${formatShape(t.shape)}`;
   throw new DataError(source, name, detail);
+}
+/**
+ * The caller's initial states as a map of checked tensors: own properties only (a state may be
+ * named `constructor` or `__proto__`), each naming a state of the cell.
+ */
+function initialStates(meta, initial, options) {
+  const states = new Map();
+  if (initial === undefined || initial === null) return states;
+  if (typeof initial !== "object") {
+    throw new DataError("initial states", null, "expected an object of tensors by state name");
+  }
+  const known = meta.states.map((s) => s.name);
+  for (const [name, t] of Object.entries(initial)) {
+    if (!known.includes(name)) {
+      const detail = `cell '${meta.name}' has no state '${name}' (its states: ${known.join(", ") || "none"})`;
+      throw new DataError("initial states", null, detail);
+    }
+    states.set(name, checkTensor(t, name, stateSource(name, options)));
+  }
+  return states;
+}
+function stateSource(name, options) {
+  const sources = options.sources?.states;
+  return sources && Object.hasOwn(sources, name) ? sources[name] : "initial states";
+}
+/** Refuses, before allocating, a buffer of `floats` elements over the limit. */
+function checkFloats(floats, source, what) {
+  if (floats <= MAX_ELEMENTS) return;
+  const detail = `${what} would need ${floats} floats, over the limit of ${MAX_ELEMENTS}`;
+  throw new DataError(source, null, detail);
 }
 function createStack(meta, weights, options, arrayType, makeKernel) {
   const weightSource = options.sources?.weights ?? "weights";
@@ -404,39 +490,72 @@ function createStack(meta, weights, options, arrayType, makeKernel) {
   const known = sizesFromWeights(meta, stack.layers[0][0]);
   const inputSize = evalSize(meta.input.shape[0], known);
   if (inputSize !== null) prepare(inputSize);
-  return {
-    describe: (size) => describeLayers(prepare(size)),
-    forward(input, initial = {}, into) {
-      const { T, B, I } = sequenceDims(input, batchFirst, inputSource);
-      const layers = prepare(I);
-      const { directions: D, outFeatures: F, stateSizes } = describeLayers(layers);
-      const count = layers.length * D;
-      const { output, states } =
-        into ?? allocateResult(arrayType, T * B * F, count * B, stateSizes);
-      meta.states.forEach((s, i) => {
-        const given = initial[s.name];
-        if (!given) return;
-        checkInitialState(given, s.name, count, B, stateSizes[i], options);
-        states[i].set(given.data);
-      });
+  let busy = false;
+  const forward = (input, initial, into) => {
+    const { T, B, I } = sequenceDims(input, batchFirst, inputSource);
+    const given = initialStates(meta, initial, options);
+    const layers = withMemory(weightSource, "building the layers", () => prepare(I));
+    const { directions: D, outFeatures: F, stateSizes } = describeLayers(layers);
+    const count = layers.length * D;
+    checkForwardFloats(layers, T, B, I, inputSource);
+    const { output, states } = into ?? allocateResult(arrayType, T * B * F, count * B, stateSizes);
+    meta.states.forEach((s, i) => {
+      const t = given.get(s.name);
+      if (!t) return;
+      checkInitialState(t, s.name, count, B, stateSizes[i], options);
+      states[i].set(t.data);
+    });
+    // With no step or no sample there is nothing to compute: the states stay as they are given.
+    if (T > 0 && B > 0) {
       // Kernels never write their input: seq-first input of the right type is read where it is.
       const xs = batchFirst
         ? transpose(input.data, B, T, I, new arrayType(T * B * I))
         : input.data instanceof arrayType
           ? input.data
           : copyInto(new arrayType(T * B * I), input.data);
-      const ys = runLayers(layers, xs, I, T, B, states, arrayType, batchFirst ? null : output);
+      const last = batchFirst ? null : output;
+      const run = () => runLayers(layers, xs, I, T, B, states, arrayType, last);
+      const ys = withMemory(inputSource, `for a (T=${T}, B=${B}) forward`, run);
       if (batchFirst) transpose(ys, T, B, F, output);
-      const finals = {};
-      meta.states.forEach((s, i) => {
-        finals[s.name] = { data: states[i], shape: [count, B, stateSizes[i]] };
-      });
-      return {
-        output: { data: output, shape: batchFirst ? [B, T, F] : [T, B, F] },
-        states: finals,
-      };
+    }
+    const finals = meta.states.map((s, i) => {
+      const t = { data: states[i], shape: [count, B, stateSizes[i]] };
+      return [s.name, t];
+    });
+    return {
+      output: { data: output, shape: batchFirst ? [B, T, F] : [T, B, F] },
+      // fromEntries makes own properties, so a state named `__proto__` is kept as one.
+      states: Object.fromEntries(finals),
+    };
+  };
+  return {
+    describe: (size) => describeLayers(prepare(size)),
+    forward(input, initial, into) {
+      if (busy) throw reentered();
+      busy = true;
+      try {
+        return forward(input, initial, into);
+      } finally {
+        busy = false;
+      }
     },
   };
+}
+/** A forward started while one of the same stack runs (from a getter of its input, say). */
+function reentered() {
+  const detail =
+    "a forward of this model was started while another one runs (from inside a getter of its input?); it would share buffers with it: use a second model";
+  return new DataError("forward", null, detail);
+}
+/** Refuses a forward whose buffers would be over the limits, before any is allocated. */
+function checkForwardFloats(layers, T, B, I, source) {
+  const D = layers[0].length;
+  const stateFloats = layers[0][0].stateSizes.reduce((a, b) => a + b, 0);
+  checkFloats(T * B * I, source, "the input");
+  checkFloats(layers.length * D * B * stateFloats, source, "the states");
+  layers.forEach((directions, k) => {
+    checkFloats(T * B * D * directions[0].outSize, source, `the output of layer ${k}`);
+  });
 }
 /** Binds the sizes of every (layer, direction) for inputs of `inputSize` and builds its kernel. */
 function prepareLayers(meta, stack, inputSize, makeKernel, weightSource, inputSource) {
@@ -722,11 +841,12 @@ import(workerData.url).then(
     Atomics.notify(control, ${Control.READY});
   },
 );`;
-/** Reads `options.threads`: a positive integer, 1 when absent. */
+/** Reads `options.threads`: an integer from 1 to MAX_THREADS, 1 when absent. */
 function threadCount(options) {
   const n = options.threads ?? 1;
-  if (!Number.isInteger(n) || n < 1) {
-    throw new RangeError(`options.threads: expected a positive integer, found ${String(n)}`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
+    const detail = `expected an integer from 1 to ${MAX_THREADS}, found ${String(n)}`;
+    throw new DataError("options.threads", null, detail);
   }
   return n;
 }
@@ -791,26 +911,29 @@ function createThreadPool(meta, weights, options, moduleUrl, stack, makeStack) {
   };
   const forward = (input, initial) => {
     const { T, B, I } = sequenceDims(input, batchFirst, inputSource);
+    const given = initialStates(meta, initial, options);
     const shape = stack.describe(I);
     const F = shape.outFeatures;
-    const rows = closed ? [B] : planPieces(T, B, I, F, threads);
+    const rows = closed || T === 0 ? [B] : planPieces(T, B, I, F, threads);
     if (rows.length === 1) return stack.forward(input, initial);
     const count = shape.layers * shape.directions;
     meta.states.forEach((s, i) => {
-      const t = initial[s.name];
+      const t = given.get(s.name);
       if (t) checkInitialState(t, s.name, count, B, shape.stateSizes[i], options);
     });
     awaitStart();
     const layouts = [];
     for (const n of rows) layouts.push(pieceLayout(layouts.at(-1)?.end ?? 0, T, n, I, shape));
-    const floats = reserve(layouts.at(-1).end);
+    const end = layouts.at(-1).end;
+    checkFloats(end, inputSource, "the threads' shared buffer");
+    const floats = withMemory(inputSource, "for the threads' shared buffer", () => reserve(end));
     const copier = new RowCopier(floats, T, B, batchFirst);
     const firstRow = rows.map((_, k) => rows.slice(0, k).reduce((a, b) => a + b, 0));
     rows.forEach((n, k) => {
       const at = layouts[k];
       copier.sequence(input.data, at.input, firstRow[k], n, I, true);
       meta.states.forEach((s, i) => {
-        const t = initial[s.name];
+        const t = given.get(s.name);
         if (t) copier.state(t.data, at.states[i], firstRow[k], n, shape.stateSizes[i], true);
         else floats.fill(0, at.states[i], at.states[i] + count * n * shape.stateSizes[i]);
       });
@@ -836,7 +959,20 @@ function createThreadPool(meta, weights, options, moduleUrl, stack, makeStack) {
     if (Atomics.load(control, Control.FAILED)) throw failure();
     return gather(meta, copier, layouts, rows, firstRow, T, B, shape, batchFirst);
   };
-  const pool = { close, forward: (input, initial = {}) => forward(input, initial) };
+  let busy = false;
+  const pool = {
+    close,
+    forward(input, initial) {
+      // The shared floats and control words serve one forward at a time.
+      if (busy) throw reentered();
+      busy = true;
+      try {
+        return forward(input, initial);
+      } finally {
+        busy = false;
+      }
+    },
+  };
   // A model dropped without close() must not leave its threads behind.
   poolsToStop.register(pool, close);
   return pool;
@@ -867,19 +1003,40 @@ function gather(meta, copier, layouts, rows, firstRow, T, B, shape, batchFirst) 
   const F = shape.outFeatures;
   const count = shape.layers * shape.directions;
   const output = new Float32Array(T * B * F);
-  const states = {};
-  meta.states.forEach((s, i) => {
+  const states = meta.states.map((_, i) => {
     const size = shape.stateSizes[i];
-    states[s.name] = { data: new Float32Array(count * B * size), shape: [count, B, size] };
+    const t = {
+      data: new Float32Array(count * B * size),
+      shape: [count, B, size],
+    };
+    return t;
   });
   rows.forEach((n, k) => {
     const at = layouts[k];
     copier.sequence(output, at.output, firstRow[k], n, F, false);
-    meta.states.forEach((s, i) => {
-      copier.state(states[s.name].data, at.states[i], firstRow[k], n, shape.stateSizes[i], false);
+    states.forEach((t, i) => {
+      copier.state(t.data, at.states[i], firstRow[k], n, shape.stateSizes[i], false);
     });
   });
-  return { output: { data: output, shape: batchFirst ? [B, T, F] : [T, B, F] }, states };
+  const named = meta.states.map((s, i) => [s.name, states[i]]);
+  return {
+    output: { data: output, shape: batchFirst ? [B, T, F] : [T, B, F] },
+    // fromEntries makes own properties, so a state named `__proto__` is kept as one.
+    states: Object.fromEntries(named),
+  };
+}
+function entriesOf(weights, source) {
+  if (weights instanceof Map) return [...weights].map(([k, t]) => [String(k), t]);
+  if (typeof weights !== "object" || weights === null) {
+    throw new DataError(source, null, "expected an object or a Map of tensors by name");
+  }
+  return Object.entries(weights);
+}
+/** The weights as checked float32 tensors, what compiled kernels compute with. */
+function float32Weights(weights, source) {
+  return new Map(
+    entriesOf(weights, source).map(([name, t]) => [name, asFloat32Tensor(t, name, source)]),
+  );
 }
 
 // === embedded WebAssembly runtime (modules with WebAssembly kernels)

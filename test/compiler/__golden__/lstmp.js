@@ -363,10 +363,7 @@ function makeStack(tensors, options) {
 
 /** Binds the cell to PyTorch-named weights (`weight_ih_l0`, ...); throws a DataError on bad ones. */
 export function create(weights, options = {}) {
-  const source = options.sources?.weights ?? "weights";
-  const tensors = new Map();
-  const entries = weights instanceof Map ? [...weights] : Object.entries(weights);
-  for (const [name, t] of entries) tensors.set(name, asFloat32Tensor(t, name, source));
+  const tensors = float32Weights(weights, options.sources?.weights ?? "weights");
   const stack = makeStack(tensors, options);
   const url = import.meta.url;
   const pool = createThreadPool(meta, tensors, options, url, stack, makeStack);
