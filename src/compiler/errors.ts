@@ -80,6 +80,7 @@ export const missingArguments = (
     span,
   );
 
+/** `shape` is a vector's shape, or `the rows of [3*H, H]` for a matrix. */
 export const splitUneven = (shape: string, parts: number, span: Span): Diagnostic =>
   error("E209", `cannot split ${shape} into ${parts} equal parts`, span);
 

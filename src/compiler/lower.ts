@@ -106,7 +106,10 @@ class Lowerer {
     return values;
   }
 
-  /** `let a, b = split(z, 2)`: equal consecutive slices (checked to be a split by resolve). */
+  /**
+   * `let a, b = split(z, 2)`: equal consecutive slices of a vector, or equal row blocks of a
+   * matrix (`split(weight_hh, 3)`: the gate blocks of a stacked weight). Resolve checked the form.
+   */
   private split(decl: DeclOf<"Let">): Value[] {
     const call = this.r.calls.get(decl.value as ExprOf<"Call">)!;
     const parts = decl.names.length;
@@ -114,22 +117,21 @@ class Lowerer {
     const x = this.arg(call.args[0]!, FILE_ENV);
     if (x === null) return poison;
     const shape = this.builder.node(x).shape;
-    if (shape.length !== 1) {
-      this.diagnostics.push(
-        E.shapeMismatch(
-          `only vectors can be split, not ${formatSymbolicShape(shape)}`,
-          decl.value.span,
-        ),
-      );
+    const shown = formatSymbolicShape(shape);
+    if (shape.length !== 1 && shape.length !== 2) {
+      const message = `only vectors and matrices (by rows) can be split, not ${shown}`;
+      this.diagnostics.push(E.shapeMismatch(message, decl.value.span));
       return poison;
     }
     const len = divideSize(shape[0]!, parts);
     if (!len) {
-      this.diagnostics.push(E.splitUneven(formatSymbolicShape(shape), parts, decl.value.span));
+      const what = shape.length === 1 ? shown : `the rows of ${shown}`;
+      this.diagnostics.push(E.splitUneven(what, parts, decl.value.span));
       return poison;
     }
+    const op = shape.length === 1 ? "slice" : "rows";
     return decl.names.map((n, k) =>
-      this.builder.emit("slice", [x], { start: scaleSize(len, k), len }, n.span, n.name),
+      this.builder.emit(op, [x], { start: scaleSize(len, k), len }, n.span, n.name),
     );
   }
 

@@ -491,6 +491,27 @@ output h'
 `,
   },
   {
+    name: "split_weight_mgu",
+    covers: "MGU with stacked weights split by rows: row blocks of load-time matrices in GEMMs",
+    stackable: true,
+    text: `
+cell split_weight_mgu
+size I, H
+input x : [I]
+state h : [H]
+param weight_ih : [2*H, I]
+param weight_hh : [2*H, H]
+param bias : [2*H] = 0
+let w_f, w_h = split(weight_ih, 2)
+let u_f, u_h = split(weight_hh, 2)
+let b_f, b_h = split(bias, 2)
+let f = sigmoid(w_f @ x + u_f @ h + b_f)
+let n = tanh(w_h @ x + u_h @ (f * h) + b_h)
+h' = (1 - f) * h + f * n
+output h'
+`,
+  },
+  {
     name: "minimal_gated_unit",
     covers: "MGU: one gate used for forgetting and for reading the state",
     stackable: true,

@@ -118,6 +118,22 @@ function emitColumns(ctx: EmitContext, w: CodeWriter, n: Extract<Node, { op: "co
   });
 }
 
+/**
+ * A block of rows of a matrix: row-major, so one run of its data, taken as a view (no copy). A
+ * view starts at its own element 0, as `gemm` wants; the WebAssembly target packs it like any
+ * matrix.
+ */
+function emitRows(ctx: EmitContext, w: CodeWriter, n: Extract<Node, { op: "rows" }>): void {
+  const source = ctx.layout.home(n.args[0]);
+  if (source.kind !== "array" || !isZero(source.offset))
+    throw new Error("internal: rows of a scalar or a view");
+  const sizes = ctx.layout.sizes;
+  const cols = sizeFactor(n.shape[1]!, sizes);
+  const start = isZero(n.start) ? "0" : `${sizeFactor(n.start, sizes)} * ${cols}`;
+  const end = `${sizeFactor(addSizes(n.start, n.len), sizes)} * ${cols}`;
+  w.line(`const ${ctx.layout.nameOf(n.id)} = ${source.array}.subarray(${start}, ${end});`);
+}
+
 /** Values that depend on the weights only, computed once per layer. */
 export function emitWeightStage(ctx: EmitContext, w: CodeWriter): void {
   const nodes = ctx.sched.weight.filter((n) => n.op !== "slice");
@@ -130,6 +146,7 @@ export function emitWeightStage(ctx: EmitContext, w: CodeWriter): void {
     else if (n.op === "matvec" || n.op === "affine") emitProduct(ctx, w, n);
     else if (n.op === "concat") emitConcat(ctx, w, n);
     else if (n.op === "columns") emitColumns(ctx, w, n);
+    else if (n.op === "rows") emitRows(ctx, w, n);
     else throw new Error(`internal: ${n.op} at load time`);
   }
 }

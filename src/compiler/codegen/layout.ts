@@ -51,11 +51,14 @@ function baseName(ir: CellIR, id: ValueId, users: readonly ValueId[]): string {
   if (parts.length > 1 && parts.length <= 4 && parts.every((p) => p.op === "slice" && p.hint)) {
     return parts.map((p) => p.hint).join("_");
   }
+  const part = (m: (typeof ir.nodes)[number] | undefined) => (m && "name" in m ? m.name : m?.hint);
   if (n.op === "matvec" || n.op === "affine") {
     const [w, x] = n.args.map((a) => ir.nodes[a]!);
-    const part = (m: typeof w) => (m && "name" in m ? m.name : m?.hint);
     if (part(w) && part(x)) return `${part(w)}_${part(x)!.replace(/'$/, "_next")}`;
   }
+  // A block of a matrix cut at load time: `weight_hh_rows`.
+  if ((n.op === "rows" || n.op === "columns") && part(ir.nodes[n.args[0]]))
+    return `${part(ir.nodes[n.args[0]])}_${n.op}`;
   return n.op;
 }
 

@@ -95,6 +95,7 @@ export function attrsOf(n: Node): Attrs {
       return { value: n.value };
     case "slice":
     case "columns":
+    case "rows":
       return { start: n.start, len: n.len };
     default:
       return {};

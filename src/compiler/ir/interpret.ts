@@ -114,6 +114,13 @@ function evaluate(
         out.set(w.subarray(r * cols + start, r * cols + start + len), r * len);
       return out;
     }
+    case "rows": {
+      // Row-major: rows [start, start + len) are one run of the matrix's data.
+      const cols = size(n.shape[1]!, sizes);
+      const start = size(n.start, sizes) * cols;
+      out.set(arg(0).subarray(start, start + out.length));
+      return out;
+    }
     case "concat": {
       let offset = 0;
       for (let k = 0; k < n.args.length; k++) {

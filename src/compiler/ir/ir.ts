@@ -64,6 +64,13 @@ export type Node =
       readonly len: Size;
       readonly args: readonly [ValueId];
     })
+  /** Rows [start, start + len) of a matrix (`split` of a matrix, narrowed products), at load time. */
+  | (Base & {
+      readonly op: "rows";
+      readonly start: Size;
+      readonly len: Size;
+      readonly args: readonly [ValueId];
+    })
   /** Vectors end to end, or matrices stacked by rows (same columns). */
   | (Base & { readonly op: "concat"; readonly args: readonly ValueId[] });
 

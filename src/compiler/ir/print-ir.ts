@@ -20,6 +20,8 @@ function operands(n: Node): string {
       return `%${n.args[0]}[${formatSize(n.start)} +: ${formatSize(n.len)}]`;
     case "columns":
       return `%${n.args[0]}[:, ${formatSize(n.start)} +: ${formatSize(n.len)}]`;
+    case "rows":
+      return `%${n.args[0]}[${formatSize(n.start)} +: ${formatSize(n.len)}, :]`;
     default:
       return n.args.map((a) => `%${a}`).join(", ");
   }

@@ -76,6 +76,11 @@ export function columnsShape(w: Shape, len: Size): ShapeResult {
   return { shape: [w[0]!, len] };
 }
 
+export function rowsShape(w: Shape, len: Size): ShapeResult {
+  if (w.length !== 2) return { problem: `only matrices have rows, not ${show(w)}` };
+  return { shape: [len, w[1]!] };
+}
+
 /** The result shape of `op` applied to arguments of the given shapes (attributes for slices). */
 export function inferShape(op: Op, args: readonly Shape[], len?: Size): ShapeResult {
   switch (op) {
@@ -92,6 +97,8 @@ export function inferShape(op: Op, args: readonly Shape[], len?: Size): ShapeRes
       return sliceShape(args[0]!, len!);
     case "columns":
       return columnsShape(args[0]!, len!);
+    case "rows":
+      return rowsShape(args[0]!, len!);
     case "concat":
       return concatShape(args);
     default:

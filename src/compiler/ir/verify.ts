@@ -9,7 +9,7 @@ import { inferShape } from "./shape-rules.js";
 
 const ARITY: Readonly<Record<string, number>> = {
   ...{ select: 3, matvec: 2, affine: 3 },
-  ...{ slice: 1, columns: 1 },
+  ...{ slice: 1, columns: 1, rows: 1 },
 };
 
 function arityOf(n: Node): number | null {
@@ -84,7 +84,7 @@ function checkShape(
     return;
   }
   const argShapes = n.args.map((a) => ir.nodes[a]!.shape);
-  const len = n.op === "slice" || n.op === "columns" ? n.len : undefined;
+  const len = n.op === "slice" || n.op === "columns" || n.op === "rows" ? n.len : undefined;
   const expected = inferShape(n.op, argShapes, len);
   if ("problem" in expected) fail(`${printNode(n)}: ${expected.problem}`);
   if ("shape" in expected && !shapeEquals(expected.shape, n.shape)) {

@@ -26,6 +26,7 @@ export function reemit(n: Node, args: readonly ValueId[], b: IRBuilder): ValueId
       return b.constant(n.value, n.span);
     case "slice":
     case "columns":
+    case "rows":
       return b.emit(n.op, args, { start: n.start, len: n.len }, n.span, n.hint);
     default:
       return b.emit(n.op, args, {}, n.span, n.hint);
