@@ -512,6 +512,30 @@ output h'
 `,
   },
   {
+    name: "narrowed_rows",
+    stages: { xa: "sequence", ha: "step" },
+    covers:
+      "products narrowed to the rows their slices read: two apart (a stacked row block) before " +
+      "the loop, two adjacent through a sum with a state, a row block of the same matrix",
+    stackable: true,
+    text: `
+cell narrowed_rows
+size I, H
+input x : [I]
+state h : [H]
+state s : [3*H]
+param W : [3*H, I]
+param U : [3*H, H]
+param b : [3*H] = 0
+let xa, _xb, xc = split(W @ x + b, 3)
+let ha, hb, _hc = split(U @ h + s, 3)
+let _ua, _ub, uc = split(U, 3)
+h' = tanh(xa + ha) * sigmoid(xc + uc @ (hb * h))
+s' = concat(h', 0.5 * h', h)
+output h'
+`,
+  },
+  {
     name: "minimal_gated_unit",
     covers: "MGU: one gate used for forgetting and for reading the state",
     stackable: true,

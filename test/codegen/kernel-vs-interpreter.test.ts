@@ -41,6 +41,7 @@ const SIZE_NAMES: Readonly<Record<string, readonly string[]>> = {
   lstmp: ["I", "H", "P"],
   linear_lstm: ["I", "H"],
   gru: ["I", "H"],
+  gru_reset_before: ["I", "H"],
   rnn: ["I", "H"],
 };
 
@@ -86,7 +87,7 @@ function makeCase(cell: string, seed: number): Case {
   return { cell, seed, cfg, label };
 }
 
-const SMOOTH_CELLS = ["lstm", "lstmp", "gru", "rnn"];
+const SMOOTH_CELLS = ["lstm", "lstmp", "gru", "gru_reset_before", "rnn"];
 const SEEDS = 9;
 const CASES = SMOOTH_CELLS.flatMap((cell) =>
   Array.from({ length: SEEDS }, (_, seed) => makeCase(cell, seed)),

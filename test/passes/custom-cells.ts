@@ -117,6 +117,31 @@ export const BIAS_FIRST_RNN = lines(
   "output h'",
 );
 
+/**
+ * A GRU with the reset gate before the product, written as PyTorch's GRU is (one split of
+ * weight_hh @ h + bias_hh) but using only its r and z parts; the candidate's rows are a block of
+ * the same matrix. Unnarrowed, a third of the first product is thrown away.
+ */
+export const SPLIT_PRODUCT_GRU = lines(
+  "cell split_product_gru",
+  "size I, H",
+  "input x : [I]",
+  "state h : [H]",
+  "param weight_ih : [3*H, I]",
+  "param weight_hh : [3*H, H]",
+  "param bias_ih : [3*H] = 0",
+  "param bias_hh : [3*H] = 0",
+  "let xr, xz, xn = split(weight_ih @ x + bias_ih, 3)",
+  "let hr, hz, _hn = split(weight_hh @ h + bias_hh, 3)",
+  "let _wr, _wz, w_hn = split(weight_hh, 3)",
+  "let _br, _bz, b_hn = split(bias_hh, 3)",
+  "let r = sigmoid(xr + hr)",
+  "let z = sigmoid(xz + hz)",
+  "let n = tanh(xn + w_hn @ (r * h) + b_hn)",
+  "h' = (1 - z) * n + z * h",
+  "output h'",
+);
+
 export const CUSTOM_CELLS: readonly CustomCell[] = [
   { name: "peephole_lstm", text: PEEPHOLE_LSTM, sizes: { I: 3, H: 4 } },
   { name: "cifg_lstm", text: CIFG_LSTM, sizes: { I: 3, H: 4 } },
@@ -124,4 +149,5 @@ export const CUSTOM_CELLS: readonly CustomCell[] = [
   { name: "gatewise_lstm", text: GATEWISE_LSTM, sizes: { I: 3, H: 4 } },
   { name: "concat_gru", text: CONCAT_GRU, sizes: { I: 3, H: 4 } },
   { name: "bias_first_rnn", text: BIAS_FIRST_RNN, sizes: { I: 3, H: 4 } },
+  { name: "split_product_gru", text: SPLIT_PRODUCT_GRU, sizes: { I: 3, H: 4 } },
 ];

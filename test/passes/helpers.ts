@@ -6,7 +6,7 @@ import { hoist } from "../../src/compiler/passes/hoist.js";
 import type { PassContext } from "../../src/compiler/passes/pass.js";
 import { printIR } from "../../src/compiler/ir/print-ir.js";
 import { compileOrThrow } from "../../src/index.js";
-import { formatSize } from "../../src/shared/size.js";
+import { type Size, formatSize } from "../../src/shared/size.js";
 
 /** What `compile()` hands the pipeline in tests: the verifier runs after every pass. */
 export const CTX: PassContext = { verify: true };
@@ -57,6 +57,7 @@ export function expressionOf(ir: CellIR, id: ValueId): string {
       return Object.is(n.value, -0) ? "-0" : String(n.value);
     case "slice":
     case "columns":
+    case "rows":
       return `${n.op}(${show(n.args[0])}, ${formatSize(n.start)}, ${formatSize(n.len)})`;
     default:
       return `${n.op}(${n.args.map(show).join(", ")})`;
@@ -89,4 +90,29 @@ export function stagesOf(ir: CellIR): Stage[] {
 /** Products (matvec or affine) whose vector argument is `vector`. */
 export function productsOf(ir: CellIR, vector: ValueId): Node[] {
   return ir.nodes.filter((n) => (n.op === "matvec" || n.op === "affine") && n.args[1] === vector);
+}
+
+/**
+ * Multiply-adds per step and sample: the sum over products of rows x columns of the matrix, as
+ * a polynomial in the sizes (`3*H*H + 3*H*I`), terms sorted.
+ */
+export function multiplyAdds(ir: CellIR): string {
+  const coeffs = new Map<string, number>();
+  const termsOf = (s: Size) => [...s.terms, { name: "", coeff: s.constant }];
+  for (const n of ir.nodes) {
+    if (n.op !== "matvec" && n.op !== "affine") continue;
+    const [rows, cols] = ir.nodes[n.args[0]]!.shape;
+    for (const a of termsOf(rows!))
+      for (const b of termsOf(cols!)) {
+        const key = [a.name, b.name]
+          .filter((x) => x !== "")
+          .sort()
+          .join("*");
+        coeffs.set(key, (coeffs.get(key) ?? 0) + a.coeff * b.coeff);
+      }
+  }
+  const monomials = [...coeffs].filter(([, c]) => c !== 0).sort(([a], [b]) => (a < b ? -1 : 1));
+  const show = ([key, c]: [string, number]) =>
+    key === "" ? `${c}` : c === 1 ? key : `${c}*${key}`;
+  return monomials.map(show).join(" + ") || "0";
 }

@@ -8,6 +8,7 @@ import { foldConstants } from "./fold-constants.js";
 import { fuseBias } from "./fuse-bias.js";
 import { groupTerms } from "./group-terms.js";
 import { mergeMatvec } from "./merge-matvec.js";
+import { narrowRows } from "./narrow-rows.js";
 import { simplify } from "./simplify.js";
 import { splitConcat } from "./split-concat.js";
 import { hoist } from "./hoist.js";
@@ -19,6 +20,7 @@ export const PIPELINE: readonly Pass[] = [
   foldConstants,
   simplify,
   splitConcat,
+  narrowRows,
   groupTerms,
   mergeMatvec,
   fuseBias,
