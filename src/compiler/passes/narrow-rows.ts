@@ -79,6 +79,8 @@ export const narrowRows: Pass = {
   name: "narrow-rows",
   run(ir) {
     const demand = demands(ir);
+    // Nothing to narrow (the common case): no rebuild, which costs a long cell its time again.
+    if (demand.every((d) => d === "all")) return ir;
     const narrowed = (id: ValueId) => demand[id] !== "all" && narrowable(ir.nodes[id]!);
     const out = rebuild(ir, (n, args, b, moved) => {
       /** Rows `blocks` of old value `v`, from wherever v's rows now are. */
