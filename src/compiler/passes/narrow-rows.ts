@@ -51,7 +51,8 @@ const sliceReads = (n: NodeOf<"slice">, d: Demand): Block[] =>
  */
 function demands(ir: CellIR): Demand[] {
   const users: ValueId[][] = ir.nodes.map(() => []);
-  for (const n of ir.nodes) for (const a of new Set(n.args)) users[a]!.push(n.id);
+  for (const n of ir.nodes)
+    for (const a of n.args) if (users[a]!.at(-1) !== n.id) users[a]!.push(n.id);
   const roots = new Set(rootsOf(ir));
   const out: Demand[] = new Array<Demand>(ir.nodes.length).fill("all");
   for (let id = ir.nodes.length - 1; id >= 0; id--) {
@@ -78,8 +79,9 @@ function demands(ir: CellIR): Demand[] {
 export const narrowRows: Pass = {
   name: "narrow-rows",
   run(ir) {
+    // Only slices leave rows unread: without them, or with every row read, nothing to rebuild.
+    if (!ir.nodes.some((n) => n.op === "slice")) return ir;
     const demand = demands(ir);
-    // Nothing to narrow (the common case): no rebuild, which costs a long cell its time again.
     if (demand.every((d) => d === "all")) return ir;
     const narrowed = (id: ValueId) => demand[id] !== "all" && narrowable(ir.nodes[id]!);
     const out = rebuild(ir, (n, args, b, moved) => {
