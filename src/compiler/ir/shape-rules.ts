@@ -78,7 +78,8 @@ export function columnsShape(w: Shape, len: Size): ShapeResult {
 
 /** A reduction takes a vector and gives a scalar. */
 export function sumShape(x: Shape): ShapeResult {
-  if (x.length !== 1) return { problem: `only a vector can be reduced to a number, not ${show(x)}` };
+  if (x.length !== 1)
+    return { problem: `only a vector can be reduced to a number, not ${show(x)}` };
   return { shape: [] };
 }
 

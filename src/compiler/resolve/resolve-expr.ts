@@ -42,7 +42,13 @@ export function fnParamSpecs(fn: DeclOf<"Fn">): ParamSpec[] {
   return fn.params.map((p) => ({ name: p.name.name, default: p.default?.value ?? null }));
 }
 
-const VALUE_KINDS: ReadonlySet<Symbol["kind"]> = new Set(["input", "state", "param", "let", "size"]);
+const VALUE_KINDS: ReadonlySet<Symbol["kind"]> = new Set([
+  "input",
+  "state",
+  "param",
+  "let",
+  "size",
+]);
 
 /** Names worth suggesting where a value (or, for calls, a function) was expected. */
 function knownNames(ctx: ExprContext, callable: boolean): string[] {
