@@ -18,4 +18,7 @@ fn elu(x, alpha = 1) = x >= 0 ? x : alpha * expm1(x)
 fn scaled_tanh(x, alpha = 1, beta = 1) = alpha * tanh(beta * x)
 fn affine(x, alpha = 1, beta = 0) = alpha * x + beta
 fn thresholded_relu(x, alpha = 1) = x > alpha ? x : 0
+# Functions over a whole vector.
+# Layer normalization (Ba et al. 2016), as torch.nn.LayerNorm: biased variance, eps inside the root
+fn layer_norm(v, gamma, beta, eps = 0.00001) = (v - mean(v)) / sqrt(mean((v - mean(v)) * (v - mean(v))) + eps) * gamma + beta
 `;

@@ -35,8 +35,12 @@ export const Op = {
   i32DivU: 0x6e,
   i32And: 0x71,
   i32Shl: 0x74,
+  i32ShrS: 0x75,
   i32ShrU: 0x76,
+  f32Add: 0x92,
   f32Mul: 0x94,
+  f64Add: 0xa0,
+  f32DemoteF64: 0xb6,
 } as const;
 
 /** Block type for blocks and loops that produce no value. */
@@ -47,7 +51,13 @@ export const Simd = {
   v128Load32Splat: 0x09,
   v128Store: 0x0b,
   v128Const: 0x0c,
+  i8x16Shuffle: 0x0d,
   i32x4Splat: 0x11,
+  f64x2ExtractLane: 0x21,
+  f64x2PromoteLowF32x4: 0x5f,
+  f64x2Add: 0xf0,
+  i32x4ReplaceLane: 0x1c,
+  i32x4GtS: 0x3b,
   f32x4Splat: 0x13,
   f32x4ExtractLane: 0x1f,
   f32x4Eq: 0x41,
