@@ -20,17 +20,17 @@ values; outputs are rounded to float32 only when written. The tolerance (atol 1e
 as for the PyTorch cases) is for the float32 kernels: see README.md, Correctness, and the
 measured errors printed by `cellc compare test/fixtures/*/`.
 
-Files per case, in the format of test/fixtures/README.md: case.json, weights.safetensors
-(written here by hand: an 8-byte little-endian header length, a JSON header, raw float32),
-input.npy, h0.npy/c0.npy when initial states are given, output.npy, h_n.npy/c_n.npy.
+Files per case, in the format of test/fixtures/README.md, written by tools/fixture_io.py:
+case.json, weights.safetensors, input.npy, h0.npy/c0.npy when initial states are given,
+output.npy, h_n.npy/c_n.npy.
 """
 
-import json
 import os
-import struct
 import sys
 
 import numpy as np
+
+from fixture_io import write_case as write_files
 
 OUT_DIR = os.path.join("test", "fixtures")
 REFERENCE = "numpy float64 (tools/gen_zoo_fixtures.py)"
@@ -239,7 +239,10 @@ def uniform(rng, shape, scale):
 def lstm_like(gates, peepholes):
     def draw(rng, I, H, opt):
         k = 1.0 / np.sqrt(H)  # nn.LSTM's initialisation range
-        w = {"weight_ih": uniform(rng, (gates * H, I), k), "weight_hh": uniform(rng, (gates * H, H), k)}
+        w = {
+            "weight_ih": uniform(rng, (gates * H, I), k),
+            "weight_hh": uniform(rng, (gates * H, H), k),
+        }
         if opt.get("bias", True):
             w["bias_ih"] = uniform(rng, (gates * H,), k)
             w["bias_hh"] = uniform(rng, (gates * H,), k)
@@ -306,7 +309,8 @@ PAPERS = {
 # ---------------------------------------------------------------------------------------------
 
 CONFIGS = [
-    dict(suffix="cell", layers=1, bidir=False, bf=False, T=6, B=3, I=5, H=7, init=False, plain=True),
+    dict(suffix="cell", layers=1, bidir=False, bf=False, T=6, B=3, I=5, H=7, init=False,
+         plain=True),
     dict(suffix="2layer_bidir", layers=2, bidir=True, bf=False, T=5, B=3, I=4, H=6, init=True),
     dict(suffix="batch_first", layers=2, bidir=False, bf=True, T=7, B=2, I=3, H=5, init=True,
          bias=False),
@@ -346,7 +350,8 @@ def make_case(cell, index, cfg):
     step, state_names, draw = CELLS[cell]
     opt = {"bias": cfg.get("bias", True)}
     if cfg["suffix"] == "batch_first":
-        opt.update({k: (list(v) if isinstance(v, list) else v) for k, v in VARIANTS.get(cell, {}).items()})
+        for key, value in VARIANTS.get(cell, {}).items():
+            opt[key] = list(value) if isinstance(value, list) else value  # janet_draw pops beta
     rng = np.random.default_rng(1000 * (list(CELLS).index(cell) + 1) + index)
     D = 2 if cfg["bidir"] else 1
     weights32, named = {}, {}
@@ -364,17 +369,20 @@ def make_case(cell, index, cfg):
     for name in state_names:
         full = (cfg["layers"] * D, cfg["B"], cfg["H"])
         init32[name] = (0.5 * rng.standard_normal(full)).astype(np.float32) if cfg["init"] else None
-    return dict(cell=cell, cfg=cfg, opt=opt, weights32=weights32, named=named, x32=x32, init32=init32)
+    return dict(cell=cell, cfg=cfg, opt=opt, weights32=weights32, named=named, x32=x32,
+                init32=init32)
 
 
 def forward(case, misread=False):
     cfg, opt = case["cfg"], dict(case["opt"], misread=misread)
     step, state_names, _ = CELLS[case["cell"]]
     D = 2 if cfg["bidir"] else 1
-    weights = {kd: {n: v.astype(np.float64) for n, v in w.items()} for kd, w in case["weights32"].items()}
+    weights = {kd: {n: v.astype(np.float64) for n, v in w.items()}
+               for kd, w in case["weights32"].items()}
     zeros = np.zeros((cfg["layers"] * D, cfg["B"], cfg["H"]))
     init = {n: zeros if v is None else v.astype(np.float64) for n, v in case["init32"].items()}
-    return run_stack(step, weights, case["x32"].astype(np.float64), init, cfg["layers"], cfg["bidir"], cfg["bf"], opt)
+    x = case["x32"].astype(np.float64)
+    return run_stack(step, weights, x, init, cfg["layers"], cfg["bidir"], cfg["bf"], opt)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -382,38 +390,21 @@ def forward(case, misread=False):
 # ---------------------------------------------------------------------------------------------
 
 
-def write_safetensors(path, tensors, metadata):
-    header, offset, data = {}, 0, []
-    for name in sorted(tensors):
-        raw = np.ascontiguousarray(tensors[name], dtype="<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(tensors[name].shape), "data_offsets": [offset, offset + len(raw)]}
-        offset += len(raw)
-        data.append(raw)
-    header["__metadata__"] = metadata
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * (-len(text) % 8)  # the data starts 8-byte aligned
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)) + text + b"".join(data))
-
-
 def write_case(name, case, output, finals, reference=REFERENCE, description=None):
+    """Writes the case's folder afresh, in the format of test/fixtures/README.md."""
     cfg, opt = case["cfg"], case["opt"]
     folder = os.path.join(OUT_DIR, name)
-    os.makedirs(folder, exist_ok=True)
-    for f in os.listdir(folder):
-        os.remove(os.path.join(folder, f))
-    write_safetensors(os.path.join(folder, "weights.safetensors"), case["named"], {"case": name, "generator": "tools/gen_zoo_fixtures.py"})
-    np.save(os.path.join(folder, "input.npy"), case["x32"])
-    states = {}
+    if os.path.isdir(folder):
+        for f in os.listdir(folder):
+            os.remove(os.path.join(folder, f))
+    arrays = {"input.npy": case["x32"], "output.npy": output}
+    states, expected = {}, {"output": "output.npy"}
     for s, v in case["init32"].items():
         if v is not None:
-            np.save(os.path.join(folder, f"{s}0.npy"), v)
-            states[s] = f"{s}0.npy"
-    np.save(os.path.join(folder, "output.npy"), output.astype(np.float32))
-    expected = {"output": "output.npy"}
+            states[s] = arrays[f"{s}0.npy"] = v
     for s, v in finals.items():
-        np.save(os.path.join(folder, f"{s}_n.npy"), v.astype(np.float32))
         expected[s] = f"{s}_n.npy"
+        arrays[expected[s]] = v
     module = {
         "type": case["cell"],
         "input_size": cfg["I"],
@@ -433,12 +424,11 @@ def write_case(name, case, output, finals, reference=REFERENCE, description=None
         "activations": opt.get("activations", {}),
         "input": "input.npy",
         "weights": "weights.safetensors",
-        "states": states,
+        "states": {s: f"{s}0.npy" for s in states},
         "expected": expected,
         "tolerance": TOLERANCE,
     }
-    with open(os.path.join(folder, "case.json"), "w") as f:
-        f.write(json.dumps(spec, indent=2) + "\n")
+    write_files(OUT_DIR, name, spec, case["named"], arrays)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -448,7 +438,13 @@ def write_case(name, case, output, finals, reference=REFERENCE, description=None
 
 def torch_state_dict_weights(module, layers, D):
     sd = {k: v.detach().numpy().astype(np.float64) for k, v in module.state_dict().items()}
-    return {(k, d): {n: sd[f"{n}_l{k}" + ("_reverse" if d else "")] for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")} for k in range(layers) for d in range(D)}
+    weights = {}
+    for k in range(layers):
+        for d in range(D):
+            suffix = f"_l{k}" + ("_reverse" if d else "")
+            names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+            weights[(k, d)] = {n: sd[n + suffix] for n in names}
+    return weights
 
 
 def check_against_torch():
@@ -461,7 +457,8 @@ def check_against_torch():
     worst = 0.0
     for kind, step, names in (("LSTM", lstm_step, ("h", "c")), ("GRU", gru_step, ("h",))):
         for bf in (False, True):
-            m = getattr(torch.nn, kind)(4, 5, num_layers=2, bidirectional=True, batch_first=bf).double()
+            m = getattr(torch.nn, kind)(4, 5, num_layers=2, bidirectional=True, batch_first=bf)
+            m = m.double()
             x = rng.standard_normal((3, 6, 4) if bf else (6, 3, 4))
             init = {n: rng.standard_normal((4, 3, 5)) for n in names}
             tx = torch.from_numpy(x)
@@ -469,7 +466,8 @@ def check_against_torch():
             with torch.no_grad():
                 want, finals = m(tx, th if kind == "LSTM" else th[0])
             finals = finals if kind == "LSTM" else (finals,)
-            got, got_finals = run_stack(step, torch_state_dict_weights(m, 2, 2), x, init, 2, True, bf, {})
+            weights = torch_state_dict_weights(m, 2, 2)
+            got, got_finals = run_stack(step, weights, x, init, 2, True, bf, {})
             worst = max(worst, np.abs(got - want.numpy()).max())
             for n, f in zip(names, finals):
                 worst = max(worst, np.abs(got_finals[n] - f.numpy()).max())
@@ -530,7 +528,8 @@ def indrnn_torch_case():
         if k.startswith("weight_hh"):
             named[k] = np.diag(named[k]).copy()
     cfg = dict(layers=2, bidir=True, bf=True, T=5, B=3, I=6, H=8, init=True)
-    case = dict(cell="indrnn", cfg=cfg, opt={}, named=named, x32=x.numpy(), init32={"h": h0.numpy()})
+    case = dict(cell="indrnn", cfg=cfg, opt={}, named=named, x32=x.numpy(),
+                init32={"h": h0.numpy()})
     return case, out.numpy(), {"h": hn.numpy()}
 
 
@@ -546,10 +545,13 @@ def main():
             gap = misreading_gap(case, output, finals)
             assert gap > 100, f"{name}: the misreading is only {gap:.1f} tolerances away"
             write_case(name, case, output, finals)
-            print(f"{name:28s} output {list(output.shape)}; misreading off by {gap:8.0f} tolerances")
+            shape = list(output.shape)
+            print(f"{name:28s} output {shape}; misreading off by {gap:8.0f} tolerances")
     case, output, finals = indrnn_torch_case()
-    description = "nn.RNN(6, 8, 2 layers, relu, bidirectional, batch_first) with weight_hh = diag(u), given h0 (Li et al. 2018)"
-    write_case("indrnn_torch", case, output, finals, "torch 1.13.0a0 float32 (nn.RNN, weight_hh = diag(u))", description)
+    description = ("nn.RNN(6, 8, 2 layers, relu, bidirectional, batch_first) with "
+                   "weight_hh = diag(u), given h0 (Li et al. 2018)")
+    reference = "torch 1.13.0a0 float32 (nn.RNN, weight_hh = diag(u))"
+    write_case("indrnn_torch", case, output, finals, reference, description)
     print("indrnn_torch                 written from PyTorch")
 
 
