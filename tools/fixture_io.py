@@ -9,10 +9,11 @@ import numpy as np
 
 
 def write_safetensors(path, tensors):
-    """tensors: name -> float array; stored as little-endian float32 in name order."""
+    """tensors: name -> float array; stored as little-endian float32 in name order. A scalar
+    keeps its shape [] (np.ascontiguousarray would make it [1]); tobytes() is C order anyway."""
     header, blobs, offset = {}, [], 0
     for name in sorted(tensors):
-        data = np.ascontiguousarray(tensors[name], dtype="<f4")
+        data = np.asarray(tensors[name], dtype="<f4")
         header[name] = {"dtype": "F32", "shape": list(data.shape),
                         "data_offsets": [offset, offset + data.nbytes]}
         blobs.append(data.tobytes())

@@ -121,7 +121,7 @@ describe("generated module types", () => {
     }
     writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
     expect(typeErrors(files)).toEqual([]);
-  });
+  }, 60_000); // one TypeScript program, four files per shipped cell: 21 s for 12 on a busy host
 
   it("type-checks the modules when a cell's names are those of Object.prototype", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cellc-types-"));

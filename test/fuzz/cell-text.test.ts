@@ -56,7 +56,9 @@ const renamedCell = fc
     const renames = new Map<string, string>();
     declaredNames(cell.text).forEach((name, k) => {
       const pick = pool.splice((order[k] ?? 0) % pool.length, 1)[0];
-      renames.set(name, pick ?? `${OBJECT_NAMES[k % OBJECT_NAMES.length]}${k}`);
+      const renamed = pick ?? `${OBJECT_NAMES[k % OBJECT_NAMES.length]}${k}`;
+      // A leading _ stays: it exempts a let that is never used (mgu's unused halves) from W202.
+      renames.set(name, name.startsWith("_") && !renamed.startsWith("_") ? `_${renamed}` : renamed);
     });
     const text = cell.text.replace(/[A-Za-z_]\w*/g, (w) => renames.get(w) ?? w);
     return { original: cell.text, text };

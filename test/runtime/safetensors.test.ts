@@ -7,10 +7,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { DataError } from "../../src/shared/data-error.js";
+import { evalSize } from "../../src/shared/size.js";
 import { bf16ToF32, f16ToF32 } from "../../src/runtime/float-codec.js";
 import { readSafetensors, writeSafetensors } from "../../src/runtime/node-files.js";
 import { parseSafetensors, serializeSafetensors } from "../../src/runtime/safetensors.js";
 import { tensor, type Tensor } from "../../src/shared/tensor.js";
+import { compileCell } from "../helpers/cells.js";
 import { stBytes, stEntry as entry } from "./data-file-bytes.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
@@ -327,6 +329,15 @@ describe("serializeSafetensors", () => {
   });
 });
 
+/** Gate blocks stacked in weight_ih, by PyTorch module type. */
+const TORCH_GATES: Readonly<Record<string, number>> = { LSTM: 4, LSTMCell: 4, GRU: 3, RNN: 1 };
+
+/** For the zoo's cases (no PyTorch module): the blocks the cell declares, weight_ih's rows at H = 1. */
+function gatesOf(cell: string): number {
+  const rows = compileCell(cell).params.find((p) => p.name === "weight_ih")!.shape[0]!;
+  return evalSize(rows, new Map([["H", 1]]))!;
+}
+
 describe("readSafetensors on the shared fixtures", () => {
   it("finds the fixture cases when test/fixtures is present", () => {
     expect(CASES).toContain("lstm_4layer");
@@ -344,10 +355,11 @@ describe("readSafetensors on the shared fixtures", () => {
 
   it.each(CASES)("gives %s input weights of shape [gates * hidden, input]", (name) => {
     const spec = JSON.parse(readFileSync(join(FIXTURES, name, "case.json"), "utf8")) as {
+      cell: string;
       module: { type: string; input_size: number; hidden_size: number };
     };
     const m = spec.module;
-    const gates = m.type.startsWith("LSTM") ? 4 : m.type === "GRU" ? 3 : 1;
+    const gates = TORCH_GATES[m.type] ?? gatesOf(spec.cell);
     const weights = readSafetensors(join(FIXTURES, name, "weights.safetensors"));
     const w = weights.get("weight_ih_l0") ?? weights.get("weight_ih");
     expect(w?.shape).toEqual([gates * m.hidden_size, m.input_size]);

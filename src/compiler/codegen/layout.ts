@@ -4,7 +4,7 @@
 import { type Size, addSizes, sizeConst } from "../../shared/size.js";
 import type { CellIR, ValueId } from "../ir/ir.js";
 import { numberLiteral } from "./literals.js";
-import { sizeJs } from "./size-js.js";
+import { sizeFactor } from "./size-js.js";
 import type { NameManager } from "./names.js";
 import type { Schedule } from "./schedule.js";
 
@@ -115,7 +115,7 @@ export function planLayout(ir: CellIR, sched: Schedule, names: NameManager): Lay
     const n = ir.nodes[id]!;
     const zero = sizeConst(0);
     if (n.op === "const") return { kind: "scalar", expr: numberLiteral(n.value) };
-    if (n.op === "size") return { kind: "scalar", expr: sizeJs(n.size, sizes) };
+    if (n.op === "size") return { kind: "scalar", expr: sizeFactor(n.size, sizes) };
     if (n.op === "slice") {
       const source = home(n.args[0]);
       if (source.kind === "scalar") throw new Error("internal: slice of a scalar");

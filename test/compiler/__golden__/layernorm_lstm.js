@@ -152,7 +152,7 @@ function createLayerJs(sizes, weights) {
       const sumBufRow = r * 1;
       const divBufRow = r * 1;
       // layernorm_lstm.cell:19  let zx = layer_norm(weight_ih @ x, gamma_ih, beta_ih)
-      const div = (sumBuf[sumBufRow] / 4) * H;
+      const div = sumBuf[sumBufRow] / (4 * H);
       divBuf[divBufRow] = div;
     }
     for (let r = 0; r < T * B; r++) {
@@ -174,7 +174,7 @@ function createLayerJs(sizes, weights) {
       const sumBuf2Row = r * 1;
       const sqrtBufRow = r * 1;
       // layernorm_lstm.cell:19  let zx = layer_norm(weight_ih @ x, gamma_ih, beta_ih)
-      const sqrt = Math.sqrt((sumBuf2[sumBuf2Row] / 4) * H + 0.00001);
+      const sqrt = Math.sqrt(sumBuf2[sumBuf2Row] / (4 * H) + 0.00001);
       sqrtBuf[sqrtBufRow] = sqrt;
     }
     for (let r = 0; r < T * B; r++) {
@@ -207,7 +207,7 @@ function createLayerJs(sizes, weights) {
         const sumBuf3Row = b * 1;
         const divBuf2Row = b * 1;
         // layernorm_lstm.cell:20  let zh = layer_norm(weight_hh @ h, gamma_hh, beta_hh)
-        const div2 = (sumBuf3[sumBuf3Row] / 4) * H;
+        const div2 = sumBuf3[sumBuf3Row] / (4 * H);
         divBuf2[divBuf2Row] = div2;
       }
       for (let b = 0; b < B; b++) {
@@ -229,7 +229,7 @@ function createLayerJs(sizes, weights) {
         const sumBuf4Row = b * 1;
         const sqrtBuf2Row = b * 1;
         // layernorm_lstm.cell:20  let zh = layer_norm(weight_hh @ h, gamma_hh, beta_hh)
-        const sqrt2 = Math.sqrt((sumBuf4[sumBuf4Row] / 4) * H + 0.00001);
+        const sqrt2 = Math.sqrt(sumBuf4[sumBuf4Row] / (4 * H) + 0.00001);
         sqrtBuf2[sqrtBuf2Row] = sqrt2;
       }
       for (let b = 0; b < B; b++) {
