@@ -21,7 +21,13 @@ export {
   formatSymbolicShape,
 } from "../shared/size.js";
 export { runStack } from "../embedded/stack.js";
-export type { LayerKernel, LayerRun, StackOptions, StackResult } from "../embedded/stack-types.js";
+export type {
+  ForwardOptions,
+  LayerKernel,
+  LayerRun,
+  StackOptions,
+  StackResult,
+} from "../embedded/stack-types.js";
 export { type Comparison, type Tolerance, compareTensors } from "./compare.js";
 export {
   type CaseFiles,
