@@ -16,9 +16,11 @@ function kindOf(v: unknown): string {
   return Array.isArray(v) ? "Array" : Object.prototype.toString.call(v).slice(8, -1).slice(0, 40);
 }
 
-/** A length as a message shows it: numbers as they are, anything else by its kind. */
-const shown = (v: unknown): string =>
-  typeof v === "number" || typeof v === "bigint" ? String(v) : `a ${kindOf(v)}`;
+/** A length as a message shows it: numbers as they are, strings quoted, objects by their kind. */
+function shown(v: unknown): string {
+  if (typeof v === "string") return JSON.stringify(v.slice(0, 20));
+  return typeof v === "object" && v !== null ? kindOf(v) : String(v);
+}
 
 /**
  * The lengths of a forward of T steps and B samples from the caller's `options` (absent, or an
@@ -64,9 +66,13 @@ function checkLengths(given: unknown, T: number, B: number, source: string): Int
   for (let b = 0; b < B; b++) {
     const v = values[b];
     if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > T) {
-      const range =
-        T > 0 ? `an integer from 1 to ${T}, the input's steps` : "none: the input has no steps";
-      throw new DataError(source, null, `sample ${b} has length ${shown(v)}: expected ${range}`);
+      const detail = `sample ${b} has length ${shown(v)}`;
+      const want = T > 0 ? `expected an integer from 1 to ${T}, the input's steps` : null;
+      throw new DataError(
+        source,
+        null,
+        want ? `${detail}: ${want}` : `${detail}, but the input has no steps`,
+      );
     }
     lengths[b] = v;
     full &&= v === T;

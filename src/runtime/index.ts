@@ -10,7 +10,7 @@ export {
   zeros,
 } from "../shared/tensor.js";
 export { DataError } from "../shared/data-error.js";
-export { parseNpy, serializeNpy } from "./npy.js";
+export { type IntegerTensor, parseIntegerNpy, parseNpy, serializeNpy } from "./npy.js";
 export { parseSafetensors, serializeSafetensors } from "./safetensors.js";
 export type { CellMeta, ParamMeta, SlotMeta, ValueMeta } from "../shared/meta.js";
 export {

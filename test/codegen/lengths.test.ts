@@ -1,12 +1,16 @@
-// Sequence lengths (`forward(input, initial, { lengths })`) in the generated kernels: against the
-// float64 interpreter on random stacks of every shipped cell (both targets, with and without
-// passes), against running each sample alone on its own steps, exact zeros past each length, and
-// negative controls showing the comparison tells a kernel that ignores or mishandles lengths.
+// Sequence lengths (`forward(input, initial, { lengths })`) in the generated kernels: PyTorch's
+// packed-sequence fixtures through the module API, the float64 interpreter on random stacks of
+// every shipped cell (both targets, with and without passes), running each sample alone on its
+// own steps, exact zeros past each length, and negative controls showing the comparison tells a
+// kernel that ignores or mishandles lengths.
 import { describe, expect, it } from "vitest";
+import { join } from "node:path";
 import { referenceForward } from "../../src/compiler/reference.js";
+import { compareTensors } from "../../src/runtime/compare.js";
+import { loadReferenceCase } from "../../src/runtime/node-reference-case.js";
 import { importKernel } from "../../src/kernel.js";
 import type { Tensor } from "../../src/shared/tensor.js";
-import { cellSource } from "../helpers/cells.js";
+import { FIXTURE_DIR, FIXTURE_NAMES, cellSource } from "../helpers/cells.js";
 import { rng } from "../helpers/random.js";
 import {
   FLOAT32_TOLERANCE,
@@ -53,6 +57,34 @@ function config(cell: string, seed: number): StackConfig {
 const label = (cell: string, seed: number, cfg: StackConfig, lengths: Int32Array) =>
   `${cell} seed ${seed}: ${cfg.layers} layer(s), ${cfg.bidirectional ? "bi" : "uni"}directional, ` +
   `${cfg.batchFirst ? "batch-first" : "seq-first"}, T=${cfg.T} lengths [${lengths.join(", ")}]`;
+
+const PACKED = FIXTURE_NAMES.filter((n) => n.includes("_packed"));
+
+describe("PyTorch's packed sequences through the module API", () => {
+  const table = PACKED.flatMap((name) =>
+    (["pipeline", "js"] as const).flatMap((which) =>
+      [1, 2].map((threads) => ({ name, which, threads })),
+    ),
+  );
+
+  it.each(table)("matches $name [$which, $threads thread(s)]", async ({ name, which, threads }) => {
+    const c = loadReferenceCase(join(FIXTURE_DIR, name));
+    expect(c.lengths).not.toBeNull();
+    const v = await load(c.cell, which);
+    const model = v.kernel.create(c.weights, { batchFirst: c.batchFirst, threads });
+    try {
+      const result = model.forward(c.input, c.states, { lengths: c.lengths! });
+      for (const [tensorName, want] of Object.entries(c.expected)) {
+        const got = tensorName === "output" ? result.output : result.states[tensorName];
+        const cmp = compareTensors(got!, want, c.tolerance);
+        expect(cmp.mismatch, `${name}/${tensorName}`).toBeNull();
+        expect(cmp.pass, `${name}/${tensorName}: max abs error ${cmp.maxAbs}`).toBe(true);
+      }
+    } finally {
+      model.close();
+    }
+  });
+});
 
 const SMOOTH_CELLS = ["lstm", "lstmp", "gru", "rnn"];
 const SEEDS = 6;
