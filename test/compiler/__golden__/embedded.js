@@ -402,9 +402,11 @@ function kindOf(v) {
   if (typeof v !== "object") return typeof v;
   return Array.isArray(v) ? "Array" : Object.prototype.toString.call(v).slice(8, -1).slice(0, 40);
 }
-/** A length as a message shows it: numbers as they are, anything else by its kind. */
-const shown = (v) =>
-  typeof v === "number" || typeof v === "bigint" ? String(v) : `a ${kindOf(v)}`;
+/** A length as a message shows it: numbers as they are, strings quoted, objects by their kind. */
+function shown(v) {
+  if (typeof v === "string") return JSON.stringify(v.slice(0, 20));
+  return typeof v === "object" && v !== null ? kindOf(v) : String(v);
+}
 /**
  * The lengths of a forward of T steps and B samples from the caller's `options` (absent, or an
  * object with own keys among KNOWN), each an integer from 1 to T; null when none are given or
@@ -441,9 +443,13 @@ function checkLengths(given, T, B, source) {
   for (let b = 0; b < B; b++) {
     const v = values[b];
     if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > T) {
-      const range =
-        T > 0 ? `an integer from 1 to ${T}, the input's steps` : "none: the input has no steps";
-      throw new DataError(source, null, `sample ${b} has length ${shown(v)}: expected ${range}`);
+      const detail = `sample ${b} has length ${shown(v)}`;
+      const want = T > 0 ? `expected an integer from 1 to ${T}, the input's steps` : null;
+      throw new DataError(
+        source,
+        null,
+        want ? `${detail}: ${want}` : `${detail}, but the input has no steps`,
+      );
     }
     lengths[b] = v;
     full &&= v === T;
@@ -675,13 +681,8 @@ function allocateResult(arrayType, outputLength, rows, stateSizes) {
  * and returns the last one's (T, B, D * outSize) outputs, written into `last` when given.
  * `states` are (L*D, B, size).
  */
-function runLayers(
-  layers,
-  { xs: input, inSize: inputSize, T, B, lengths },
-  states,
-  arrayType,
-  last,
-) {
+function runLayers(layers, input, states, arrayType, last) {
+  const { T, B, lengths } = input;
   const D = layers[0].length;
   const count = layers.length * D;
   const stateSizes = layers[0][0].stateSizes;
@@ -692,8 +693,7 @@ function runLayers(
       const part = B * stateSizes[i];
       return data.subarray(j * part, (j + 1) * part);
     });
-  let xs = input;
-  let inSize = inputSize;
+  let { xs, inSize } = input;
   for (let k = 0; k < layers.length; k++) {
     const directions = layers[k];
     const outSize = directions[0].outSize;
@@ -1013,8 +1013,8 @@ function createThreadPool(meta, weights, options, moduleUrl, stack, makeStack) {
     checkFloats(end, inputSource, "the threads' shared buffer");
     const floats = withMemory(inputSource, "for the threads' shared buffer", () => reserve(end));
     const copier = new RowCopier(floats, T, B, batchFirst);
-    // The lengths go in as integers: an Int32Array on the same shared memory.
-    const ints = new Int32Array(floats.buffer, 0, floats.length);
+    // Lengths are integers: an Int32Array on the same shared memory holds them.
+    const ints = lengths && new Int32Array(floats.buffer, 0, floats.length);
     const firstRow = rows.map((_, k) => rows.slice(0, k).reduce((a, b) => a + b, 0));
     rows.forEach((n, k) => {
       const at = layouts[k];
@@ -1024,7 +1024,7 @@ function createThreadPool(meta, weights, options, moduleUrl, stack, makeStack) {
         if (t) copier.state(t.data, at.states[i], firstRow[k], n, shape.stateSizes[i], true);
         else floats.fill(0, at.states[i], at.states[i] + count * n * shape.stateSizes[i]);
       });
-      if (lengths) ints.set(lengths.subarray(firstRow[k], firstRow[k] + n), at.lengths);
+      if (lengths && ints) ints.set(lengths.subarray(firstRow[k], firstRow[k] + n), at.lengths);
       Atomics.store(control, Control.FIRST_PIECE + 2 * k, at.input);
       Atomics.store(control, Control.FIRST_PIECE + 2 * k + 1, n);
     });
