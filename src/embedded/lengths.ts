@@ -1,8 +1,6 @@
-// Sequence lengths (ForwardOptions.lengths), as PyTorch's packed sequences and ONNX's
-// sequence_lens: the caller's forward options checked into one Int32Array, and the zeros a stack
-// writes past each sample's length. The kernels themselves hold a sample's states where it has no
-// valid step (LayerRun.lengths); every row is still computed as without lengths, so results do not
-// depend on how a batch is split over threads.
+// Sequence lengths (ForwardOptions.lengths, as PyTorch's packed sequences): the caller's forward
+// options checked into one Int32Array, and the zeros a stack writes past each sample's length. The
+// kernels hold a sample's states where it has no step (LayerRun.lengths), computing every row.
 import { DataError } from "../shared/data-error.js";
 import type { FloatArray } from "../shared/tensor.js";
 
