@@ -11,9 +11,12 @@ import type { Tensor } from "../../src/shared/tensor.js";
 import { cellSource } from "../helpers/cells.js";
 import { rng } from "../helpers/random.js";
 import { planPieces } from "../../src/embedded/slices.js";
+import { referenceForward } from "../../src/compiler/reference.js";
 import {
+  FLOAT32_TOLERANCE,
   type Passes,
   type StackConfig,
+  expectClose,
   makeStack,
   randomLengths,
   uniform,
@@ -93,6 +96,15 @@ describe.each<Passes>(["pipeline", "js"])("threads, %s", (which) => {
       const options = { batchFirst: cfg.batchFirst };
       const one = v.kernel.create(stack.weights, options);
       const want = one.forward(stack.input, stack.initial, lengths);
+      // What every thread count must give bit for bit is right: the float64 interpreter agrees.
+      const reference = referenceForward(v.ir, stack.weights, stack.input, stack.initial, {
+        ...options,
+        ...lengths,
+      });
+      expectClose(want.output, reference.output, FLOAT32_TOLERANCE, "output");
+      for (const [name, t] of Object.entries(reference.states)) {
+        expectClose(want.states[name]!, t, FLOAT32_TOLERANCE, name);
+      }
       // The lengths matter: without them the result differs.
       const plain = one.forward(stack.input, stack.initial);
       expect(mismatches(want.output, plain.output)).toBeGreaterThan(0);
