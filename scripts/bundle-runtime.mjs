@@ -16,7 +16,7 @@ const CORE_ENTRY = "embedded/index.ts";
 const WASM_ENTRY = "embedded/wasm-heap.ts";
 const HELPERS_ENTRY = "embedded/helpers.ts";
 /** What a generated module's declarations name; their declarations are exported from it. */
-const PUBLIC_TYPES = ["CellMeta", "FloatArray", "StackOptions", "Tensor"];
+const PUBLIC_TYPES = ["CellMeta", "FloatArray", "ForwardOptions", "StackOptions", "Tensor"];
 const PRETTIER = JSON.parse(
   readFileSync(new URL("../package.json", import.meta.url), "utf8"),
 ).prettier;

@@ -5,11 +5,15 @@ import type { Target } from "./compiler/codegen/target.js";
 import type { CellIR } from "./compiler/ir/ir.js";
 import type { SourceText } from "./diagnostics.js";
 import type { CellMeta } from "./shared/meta.js";
-import type { StackOptions, StackResult } from "./embedded/stack-types.js";
+import type { ForwardOptions, StackOptions, StackResult } from "./embedded/stack-types.js";
 import type { Tensor } from "./shared/tensor.js";
 
 export interface Model {
-  forward(input: Tensor, initial?: Readonly<Record<string, Tensor>>): StackResult<Float32Array>;
+  forward(
+    input: Tensor,
+    initial?: Readonly<Record<string, Tensor>>,
+    options?: ForwardOptions,
+  ): StackResult<Float32Array>;
   /** Stops the worker threads of `threads`. */
   close(): void;
 }

@@ -30,12 +30,17 @@ const passed = (r: CaseReport): boolean =>
 async function runCase(c: ReferenceCase, cellPath: string): Promise<CaseReport> {
   const compiled = await compileCell(cellPath, c.activations);
   if (!compiled) return { error: `${cellPath} does not compile` };
+  const sources = { weights: c.weightsFile, input: c.inputFile, states: c.stateFiles };
   const options = {
     batchFirst: c.batchFirst,
-    sources: { weights: c.weightsFile, input: c.inputFile, states: c.stateFiles },
+    sources: c.lengthsFile === null ? sources : { ...sources, lengths: c.lengthsFile },
   };
-  const kernel = compiled.kernel.create(c.weights, options).forward(c.input, c.states);
-  const interpreter = referenceForward(compiled.ir, c.weights, c.input, c.states, options);
+  const lengths = c.lengths === null ? {} : { lengths: c.lengths };
+  const kernel = compiled.kernel.create(c.weights, options).forward(c.input, c.states, lengths);
+  const interpreter = referenceForward(compiled.ir, c.weights, c.input, c.states, {
+    ...options,
+    ...lengths,
+  });
   // Own keys only: an expected tensor named `constructor` is not Object's constructor.
   const pick = (r: StackResult<FloatArray>, name: string) =>
     name === "output" ? r.output : Object.hasOwn(r.states, name) ? r.states[name] : undefined;
@@ -102,11 +107,12 @@ export const compareVerb: Verb = {
   summary: "run reference cases through the kernel and the interpreter and report the errors",
   help: `usage: cellc compare CASE_DIR... [--cell CELL]
 
-Each CASE_DIR holds case.json, weights.safetensors, input.npy, initial states and the expected
-output.npy and <state>_n.npy (the format of test/fixtures/README.md). The case runs through the
-compiled float32 kernel and through the float64 interpreter; a tensor passes when
-|got - want| <= atol + rtol * |want| everywhere, with the case's own tolerance. With one case,
-every tensor is shown; with several, one line per case and a summary. Exits 1 on any failure.
+Each CASE_DIR holds case.json, weights.safetensors, input.npy, initial states, optional sequence
+lengths and the expected output.npy and <state>_n.npy (the format of test/fixtures/README.md and
+EXTENSIONS.md). The case runs through the compiled float32 kernel and through the float64
+interpreter; a tensor passes when |got - want| <= atol + rtol * |want| everywhere, with the
+case's own tolerance. With one case, every tensor is shown; with several, one line per case and
+a summary. Exits 1 on any failure.
 
   --cell CELL       the .cell file to run (default: the shipped cell the case names)`,
   options: { cell: { type: "string" } },

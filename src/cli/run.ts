@@ -4,8 +4,8 @@
 import { join } from "node:path";
 import { referenceForward } from "../compiler/reference.js";
 import { encodeNpy } from "../runtime/npy.js";
-import { readNpy, readSafetensors } from "../runtime/node-files.js";
-import type { StackResult } from "../embedded/stack-types.js";
+import { readLengths, readNpy, readSafetensors } from "../runtime/node-files.js";
+import type { ForwardOptions, StackResult } from "../embedded/stack-types.js";
 import { formatShape, type FloatArray, type Tensor } from "../shared/tensor.js";
 import type { CellIR } from "../compiler/ir/ir.js";
 import type { Model } from "../kernel.js";
@@ -89,9 +89,10 @@ function runKernel(
   model: Model,
   input: Tensor,
   states: Readonly<Record<string, Tensor>>,
+  forwardOptions: ForwardOptions,
 ): StackResult<FloatArray> {
   try {
-    return model.forward(input, states);
+    return model.forward(input, states, forwardOptions);
   } finally {
     model.close();
   }
@@ -101,8 +102,8 @@ export const runVerb: Verb = {
   name: "run",
   summary: "run a cell over a sequence and write the output and final states as .npy",
   help: `usage: cellc run CELL --weights W.safetensors --input X.npy --out DIR
-                 [--state NAME=FILE.npy]... [--batch-first] [--act SLOT=SPEC]...
-                 [--target T] [--threads N] [--reference]
+                 [--state NAME=FILE.npy]... [--lengths FILE.npy] [--batch-first]
+                 [--act SLOT=SPEC]... [--target T] [--threads N] [--reference]
 
 Runs the compiled kernel (float32) with PyTorch's semantics and writes DIR/output.npy and
 DIR/<state>_n.npy for every state (h_n.npy, c_n.npy), as float32.
@@ -110,6 +111,9 @@ DIR/<state>_n.npy for every state (h_n.npy, c_n.npy), as float32.
   --weights FILE    a PyTorch state_dict saved as .safetensors (weight_ih_l0, ...)
   --input FILE      (T, B, I), or (B, T, I) with --batch-first, as .npy (<f4 or <f8)
   --state NAME=FILE an initial state, (layers*directions, B, size); absent states are zeros
+  --lengths FILE    per-sample sequence lengths, (B,) as .npy (<i4 or <i8), each 1 to T, as
+                    pack_padded_sequence: outputs past a length are zeros, final states are
+                    those of each sample's last valid step
 ${TARGET_HELP}
   --threads N       split the batch over N threads (results are the same as with one)
   --reference       use the float64 reference interpreter instead of the compiled kernel
@@ -122,6 +126,7 @@ ${TARGET_HELP}
     input: { type: "string" },
     out: { type: "string" },
     state: { type: "string", multiple: true },
+    lengths: { type: "string" },
     "batch-first": { type: "boolean" },
     reference: { type: "boolean" },
   },
@@ -143,13 +148,20 @@ ${TARGET_HELP}
     const input = readNpy(inputFile!);
     // Records built by Object.fromEntries: a state named `__proto__` is an own key like any other.
     const states = Object.fromEntries([...statePaths].map(([k, f]) => [k, readNpy(f)]));
+    const lengthsFile = values["lengths"] as string | undefined;
+    const lengths: ForwardOptions = lengthsFile ? { lengths: readLengths(lengthsFile) } : {};
+    const sources = {
+      weights: weightsFile!,
+      input: inputFile!,
+      states: Object.fromEntries(statePaths),
+    };
     const options = {
       batchFirst: values["batch-first"] === true,
-      sources: { weights: weightsFile!, input: inputFile!, states: Object.fromEntries(statePaths) },
+      sources: lengthsFile ? { ...sources, lengths: lengthsFile } : sources,
     };
     const result: StackResult<FloatArray> = values["reference"]
-      ? referenceForward(compiled.ir, weights, input, states, options)
-      : runKernel(compiled.kernel.create(weights, { ...options, threads }), input, states);
+      ? referenceForward(compiled.ir, weights, input, states, { ...options, ...lengths })
+      : runKernel(compiled.kernel.create(weights, { ...options, threads }), input, states, lengths);
     const written = writeResult(compiled.ir, result, outDir!).join(", ");
     process.stderr.write(`${printable(`wrote ${written} to ${outDir!}`)}\n`);
     return 0;

@@ -1,10 +1,18 @@
 // The reference forward: the float64 interpreter driven over a whole PyTorch-style stack. Simple
 // on purpose (one sample and one step at a time), because it is what everything else is checked by.
+// Sequence lengths are taken as their definition says: a sample of length n runs steps 0..n-1
+// (in reverse n-1..0) from its initial states, and its outputs at steps n..T-1 are zeros.
 import type { Sizes } from "../embedded/bind-sizes.js";
 import { concreteShape } from "../embedded/bind-sizes.js";
 import { runStack } from "../embedded/stack.js";
 import { type Weights, weightTensors } from "../embedded/weights.js";
-import type { LayerRun, StackOptions, StackResult } from "../embedded/stack-types.js";
+import type {
+  ForwardOptions,
+  LayerRun,
+  StackOptions,
+  StackResult,
+} from "../embedded/stack-types.js";
+import { evalSize } from "../shared/size.js";
 import { type Tensor, shapeSize } from "../shared/tensor.js";
 import type { CellIR } from "./ir/ir.js";
 import { interpretStep } from "./ir/interpret.js";
@@ -17,7 +25,8 @@ export function referenceForward(
   weights: Weights,
   input: Tensor,
   initial: Readonly<Record<string, Tensor>> | undefined = undefined,
-  options: StackOptions = {},
+  /** The stack's options and the forward's (`lengths`). */
+  options: StackOptions & ForwardOptions = {},
 ): StackResult<Float64Array> {
   const meta = cellMeta(ir);
   const map = weightTensors(weights, options.sources?.weights ?? "weights");
@@ -42,11 +51,17 @@ function runLayer(
   params: ReadonlyMap<string, Float64Array>,
   run: LayerRun,
 ): void {
-  const { steps, batch, inSize, xs, ys, outStride, outOffset, reverse } = run;
+  const { steps, batch, inSize, xs, ys, outStride, outOffset, reverse, lengths } = run;
   const stateIndex = new Map(ir.states.map((s, i) => [s.name, i]));
-  for (let s = 0; s < steps; s++) {
-    const t = reverse ? steps - 1 - s : s;
-    for (let b = 0; b < batch; b++) {
+  const outSize = evalSize(ir.nodes[ir.output]!.shape[0]!, sizes)!;
+  for (let b = 0; b < batch; b++) {
+    const length = lengths ? lengths[b]! : steps;
+    for (let t = length; t < steps; t++) {
+      const at = (t * batch + b) * outStride + outOffset;
+      ys.fill(0, at, at + outSize);
+    }
+    for (let s = 0; s < length; s++) {
+      const t = reverse ? length - 1 - s : s;
       const stateOf = (name: string): Float64Array => {
         const i = stateIndex.get(name)!;
         const size = run.states[i]!.length / batch;

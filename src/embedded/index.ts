@@ -4,7 +4,7 @@
 // with WebAssembly kernels. Compiler code that needs the same semantics (the float64 reference)
 // imports the files directly, so both run one implementation.
 export { createStack } from "./stack.js";
-export type { LayerKernel, LayerRun, Stack, StackOptions } from "./stack-types.js";
+export type { ForwardOptions, LayerKernel, LayerRun, Stack, StackOptions } from "./stack-types.js";
 export type { Sizes } from "./bind-sizes.js";
 export { createThreadPool } from "./threads.js";
 export { serveWorker } from "./thread-worker.js";

@@ -1,5 +1,6 @@
-// A piece of a batch, for the thread pool: where its tensors sit in the shared floats, how the
-// rows of whole tensors move in and out, and running the stack on it.
+// A piece of a batch, for the thread pool: where its tensors sit in the shared floats (its
+// lengths, when given, as Int32 words in the same memory), how the rows of whole tensors move in
+// and out, and running the stack on it.
 import type { Stack, StackShape } from "./stack-types.js";
 import type { FloatArray } from "../shared/tensor.js";
 
@@ -39,10 +40,12 @@ export interface PieceLayout {
   readonly input: number;
   readonly states: readonly number[];
   readonly output: number;
+  /** Its `rows` sequence lengths, read only when the forward has lengths. */
+  readonly lengths: number;
   readonly end: number;
 }
 
-/** A piece's tensors, seq-first, from float `base` on: input, each state, output. */
+/** A piece's tensors, seq-first, from float `base` on: input, each state, output, lengths. */
 export function pieceLayout(
   base: number,
   T: number,
@@ -61,7 +64,17 @@ export function pieceLayout(
   });
   const output = at;
   at += T * rows * shape.outFeatures;
-  return { input, states, output, end: at };
+  const lengths = at;
+  at += rows;
+  return { input, states, output, lengths, end: at };
+}
+
+/** A piece's dimensions, and whether its region holds sequence lengths. */
+export interface PieceDims {
+  readonly T: number;
+  readonly rows: number;
+  readonly I: number;
+  readonly withLengths: boolean;
 }
 
 /** Runs the stack on one piece in place: initial states are read, final ones written back. */
@@ -69,9 +82,7 @@ export function runPiece(
   stack: Stack<Float32Array>,
   floats: Float32Array,
   layout: PieceLayout,
-  T: number,
-  rows: number,
-  I: number,
+  { T, rows, I, withLengths }: PieceDims,
   shape: StackShape,
 ): void {
   const count = shape.layers * shape.directions;
@@ -83,7 +94,10 @@ export function runPiece(
   const states = shape.stateSizes.map((size, i) =>
     floats.subarray(layout.states[i]!, layout.states[i]! + count * rows * size),
   );
-  stack.forward(input, {}, { output, states });
+  const lengths = withLengths
+    ? new Int32Array(floats.buffer, floats.byteOffset + 4 * layout.lengths, rows)
+    : undefined;
+  stack.forward(input, {}, lengths ? { lengths } : {}, { output, states });
 }
 
 /**

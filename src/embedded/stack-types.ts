@@ -17,6 +17,12 @@ export interface LayerRun {
   readonly steps: number;
   readonly batch: number;
   readonly reverse: boolean;
+  /**
+   * Per sample, its valid steps (1 to `steps`), or null when every sample has them all. A sample's
+   * states do not change at steps t >= lengths[b]: forward they keep their last valid values,
+   * in reverse their initial ones until the sample's own last step. Outputs there are the stack's.
+   */
+  readonly lengths: Int32Array | null;
 }
 
 export type LayerKernel = (run: LayerRun) => void;
@@ -29,12 +35,26 @@ export interface StackOptions {
    * per thread, when the work is worth a wake-up. Results equal one thread's bit for bit.
    */
   readonly threads?: number;
-  /** Names for error messages: where the weights, the input and each initial state came from. */
+  /**
+   * Names for error messages: where the weights, the input, each initial state and the sequence
+   * lengths came from.
+   */
   readonly sources?: {
     readonly weights?: string;
     readonly input?: string;
     readonly states?: Readonly<Record<string, string>>;
+    readonly lengths?: string;
   };
+}
+
+/** What a forward takes besides the input and the initial states. */
+export interface ForwardOptions {
+  /**
+   * Per sample, its number of valid steps, from 1 to T (as PyTorch's pack_padded_sequence and
+   * ONNX's sequence_lens): outputs past it are zeros, final states are those of its last valid
+   * step, and the reverse direction starts there. Absent: every sample has all T steps.
+   */
+  readonly lengths?: Int32Array | readonly number[];
 }
 
 export interface StackResult<A extends FloatArray> {
@@ -53,6 +73,8 @@ export interface Stack<A extends FloatArray> {
     input: Tensor,
     /** Initial states by name, as the caller gave them (checked: own keys naming states). */
     initial?: unknown,
+    /** ForwardOptions, as the caller gave them (checked). */
+    options?: unknown,
     into?: StackTarget<A>,
   ): StackResult<A>;
   /** The stack's dimensions for inputs of this size (checks the weights for it). */

@@ -1,13 +1,16 @@
 // Runs a cell over a sequence with PyTorch's semantics for a whole stack: layers and directions
 // from the weight names, layer k>0 fed the previous layer's D*H_out outputs, the reverse
 // direction run from the last step to the first with outputs aligned to input time, initial
-// states (L*D, B, size) defaulting to zeros, seq-first or batch-first input.
+// states (L*D, B, size) defaulting to zeros, seq-first or batch-first input, and per-sample
+// sequence lengths (lengths.ts): outputs past a sample's length are zeros, for the caller and for
+// the layer above alike.
 import { type Sizes, bindSizes, sizesFromWeights } from "./bind-sizes.js";
 import { type StackWeights, splitLayers, tensorName } from "./layers.js";
 import type { CellMeta } from "../shared/meta.js";
 import { evalSize } from "../shared/size.js";
 import type { FloatArray, Tensor } from "../shared/tensor.js";
 import { DataError } from "../shared/data-error.js";
+import { forwardLengths, zeroPadding } from "./lengths.js";
 import { withMemory } from "./out-of-memory.js";
 import {
   checkFloats,
@@ -19,6 +22,7 @@ import {
 } from "./stack-checks.js";
 import type {
   FloatArrayType,
+  ForwardOptions,
   LayerKernel,
   MakeKernel,
   Stack,
@@ -47,6 +51,7 @@ export function createStack<A extends FloatArray>(
 ): Stack<A> {
   const weightSource = options.sources?.weights ?? "weights";
   const inputSource = options.sources?.input ?? "input";
+  const lengthsSource = options.sources?.lengths ?? "lengths";
   const batchFirst = options.batchFirst ?? false;
   const stack = splitLayers(meta, weights, weightSource);
   const cache = new Map<number, Prepared>();
@@ -65,9 +70,15 @@ export function createStack<A extends FloatArray>(
   if (inputSize !== null) prepare(inputSize);
 
   let busy = false;
-  const forward = (input: Tensor, initial: unknown, into?: StackTarget<A>): StackResult<A> => {
+  const forward = (
+    input: Tensor,
+    initial: unknown,
+    forwardOptions: unknown,
+    into?: StackTarget<A>,
+  ): StackResult<A> => {
     const { T, B, I } = sequenceDims(input, batchFirst, inputSource);
     const given = initialStates(meta, initial, options);
+    const lengths = forwardLengths(forwardOptions, T, B, lengthsSource);
     const layers = withMemory(weightSource, "building the layers", () => prepare(I));
     const { directions: D, outFeatures: F, stateSizes } = describeLayers(layers);
     const count = layers.length * D;
@@ -88,7 +99,8 @@ export function createStack<A extends FloatArray>(
           ? input.data
           : copyInto(new arrayType(T * B * I), input.data);
       const last = batchFirst ? null : output;
-      const run = () => runLayers(layers, xs, I, T, B, states, arrayType, last);
+      const run = () =>
+        runLayers(layers, { xs, inSize: I, T, B, lengths }, states, arrayType, last);
       const ys = withMemory(inputSource, `for a (T=${T}, B=${B}) forward`, run);
       if (batchFirst) transpose(ys, T, B, F, output);
     }
@@ -105,11 +117,11 @@ export function createStack<A extends FloatArray>(
 
   return {
     describe: (size) => describeLayers(prepare(size)),
-    forward(input, initial, into) {
+    forward(input, initial, forwardOptions, into) {
       if (busy) throw reentered();
       busy = true;
       try {
-        return forward(input, initial, into);
+        return forward(input, initial, forwardOptions, into);
       } finally {
         busy = false;
       }
@@ -141,17 +153,19 @@ function checkForwardFloats(
   });
 }
 
-/** Runs once: `createStack(...).forward(...)`. */
+/** Runs once: `createStack(...).forward(...)`, with the forward's lengths among the options. */
 export function runStack<A extends FloatArray>(
   meta: CellMeta,
   weights: ReadonlyMap<string, Tensor>,
   input: Tensor,
   initial: Readonly<Record<string, Tensor>> | undefined,
-  options: StackOptions,
+  options: StackOptions & ForwardOptions,
   arrayType: FloatArrayType<A>,
   makeKernel: MakeKernel,
 ): StackResult<A> {
-  return createStack(meta, weights, options, arrayType, makeKernel).forward(input, initial);
+  const stack = createStack(meta, weights, options, arrayType, makeKernel);
+  const { lengths } = options;
+  return stack.forward(input, initial, lengths === undefined ? {} : { lengths });
 }
 
 /** Binds the sizes of every (layer, direction) for inputs of `inputSize` and builds its kernel. */
@@ -218,20 +232,28 @@ function allocateResult<A extends FloatArray>(
   return { output: block.subarray(0, outputLength) as A, states };
 }
 
+/** A forward's seq-first input and its dimensions. */
+interface Sequence {
+  readonly xs: FloatArray;
+  readonly inSize: number;
+  readonly T: number;
+  readonly B: number;
+  readonly lengths: Int32Array | null;
+}
+
 /**
- * Runs the layers in turn, each on the one before's outputs, and returns the last one's
- * (T, B, D * outSize) outputs, written into `last` when given. `states` are (L*D, B, size).
+ * Runs the layers in turn, each on the one before's outputs (zeros past each sample's length),
+ * and returns the last one's (T, B, D * outSize) outputs, written into `last` when given.
+ * `states` are (L*D, B, size).
  */
 function runLayers(
   layers: Prepared,
-  input: FloatArray,
-  inputSize: number,
-  T: number,
-  B: number,
+  input: Sequence,
   states: readonly FloatArray[],
   arrayType: FloatArrayType<FloatArray>,
   last: FloatArray | null,
 ): FloatArray {
+  const { T, B, lengths } = input;
   const D = layers[0]!.length;
   const count = layers.length * D;
   const stateSizes = layers[0]![0]!.stateSizes;
@@ -242,8 +264,7 @@ function runLayers(
       const part = B * stateSizes[i]!;
       return data.subarray(j * part, (j + 1) * part);
     });
-  let xs = input;
-  let inSize = inputSize;
+  let { xs, inSize } = input;
   for (let k = 0; k < layers.length; k++) {
     const directions = layers[k]!;
     const outSize = directions[0]!.outSize;
@@ -259,8 +280,10 @@ function runLayers(
         steps: T,
         batch: B,
         reverse: d === 1,
+        lengths,
       });
     }
+    if (lengths) zeroPadding(ys, T, B, D * outSize, lengths);
     xs = ys;
     inSize = D * outSize;
   }

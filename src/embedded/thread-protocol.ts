@@ -70,6 +70,8 @@ export const Control = {
   FEATURES: 6,
   NEXT: 7,
   PIECES: 8,
+  /** 1 when the pieces carry sequence lengths (each in its region, as Int32 words), else 0. */
+  LENGTHS: 9,
   /** Then per piece k: its region's first float at FIRST_PIECE + 2k, its rows after it. */
   FIRST_PIECE: 10,
 } as const;

@@ -60,10 +60,12 @@ export function runClaimedPieces(
   const T = Atomics.load(control, Control.STEPS);
   const I = Atomics.load(control, Control.FEATURES);
   const pieces = Atomics.load(control, Control.PIECES);
+  const withLengths = Atomics.load(control, Control.LENGTHS) === 1;
   const shape = stack.describe(I);
   for (let k; (k = Atomics.add(control, Control.NEXT, 1)) < pieces;) {
     const base = Atomics.load(control, Control.FIRST_PIECE + 2 * k);
     const rows = Atomics.load(control, Control.FIRST_PIECE + 2 * k + 1);
-    runPiece(stack, floats, pieceLayout(base, T, rows, I, shape), T, rows, I, shape);
+    const layout = pieceLayout(base, T, rows, I, shape);
+    runPiece(stack, floats, layout, { T, rows, I, withLengths }, shape);
   }
 }

@@ -4,7 +4,7 @@
 // steps: one wake-up and one wait per forward. The kernels compute each row the same way in any
 // piece of two rows or more (see compiler/wasm/gemm.ts), so results equal one thread's bit for bit.
 //
-// Data goes through one SharedArrayBuffer (a region per piece: input, states, output), control
+// Data goes through one SharedArrayBuffer (a region per piece: input, states, output, lengths), control
 // through a small Int32Array; threads block in Atomics.wait, so `forward` stays synchronous, as
 // PyTorch's is. The batch is cut into a few pieces per thread and each thread claims the next
 // piece when done, so a thread whose core is busy elsewhere does less. The workers run the
@@ -14,6 +14,7 @@ import type { CellMeta } from "../shared/meta.js";
 import { type PieceLayout, RowCopier, maxPieces, pieceLayout, planPieces } from "./slices.js";
 import type { Stack, StackOptions, StackResult, StackShape } from "./stack-types.js";
 import { checkFloats, checkInitialState, initialStates, sequenceDims } from "./stack-checks.js";
+import { forwardLengths } from "./lengths.js";
 import { withMemory } from "./out-of-memory.js";
 import { reentered } from "./stack.js";
 import { DataError } from "../shared/data-error.js";
@@ -30,8 +31,8 @@ import {
 import { runClaimedPieces } from "./thread-worker.js";
 
 export interface ThreadPool {
-  /** As Stack.forward: `initial` as the caller gave it, checked. */
-  forward(input: Tensor, initial?: unknown): StackResult<Float32Array>;
+  /** As Stack.forward: `initial` and `options` (ForwardOptions) as the caller gave them, checked. */
+  forward(input: Tensor, initial?: unknown, options?: unknown): StackResult<Float32Array>;
   /** Stops the worker threads; the model runs on one thread afterwards. */
   close(): void;
 }
@@ -80,6 +81,7 @@ export function createThreadPool(
   const workers = startWorkers(wt, threads - 1, moduleUrl, control, weights, options);
   const batchFirst = options.batchFirst ?? false;
   const inputSource = options.sources?.input ?? "input";
+  const lengthsSource = options.sources?.lengths ?? "lengths";
   // Pieces are seq-first; a batch-first stack needs a seq-first twin on the calling thread.
   let pieceStack: Stack<Float32Array> | null = batchFirst ? null : stack;
   let data = new SharedArrayBuffer(0);
@@ -130,13 +132,18 @@ export function createThreadPool(
     return new Float32Array(data);
   };
 
-  const forward = (input: Tensor, initial: unknown): StackResult<Float32Array> => {
+  const forward = (
+    input: Tensor,
+    initial: unknown,
+    forwardOptions: unknown,
+  ): StackResult<Float32Array> => {
     const { T, B, I } = sequenceDims(input, batchFirst, inputSource);
     const given = initialStates(meta, initial, options);
+    const lengths = forwardLengths(forwardOptions, T, B, lengthsSource);
     const shape = stack.describe(I);
     const F = shape.outFeatures;
     const rows = closed || T === 0 ? [B] : planPieces(T, B, I, F, threads);
-    if (rows.length === 1) return stack.forward(input, initial);
+    if (rows.length === 1) return stack.forward(input, initial, forwardOptions);
     const count = shape.layers * shape.directions;
     meta.states.forEach((s, i) => {
       const t = given.get(s.name);
@@ -150,6 +157,8 @@ export function createThreadPool(
     checkFloats(end, inputSource, "the threads' shared buffer");
     const floats = withMemory(inputSource, "for the threads' shared buffer", () => reserve(end));
     const copier = new RowCopier(floats, T, B, batchFirst);
+    // Lengths are integers: an Int32Array on the same shared memory holds them.
+    const ints = lengths && new Int32Array(floats.buffer, 0, floats.length);
     const firstRow = rows.map((_, k) => rows.slice(0, k).reduce((a, b) => a + b, 0));
     rows.forEach((n, k) => {
       const at = layouts[k]!;
@@ -159,12 +168,14 @@ export function createThreadPool(
         if (t) copier.state(t.data, at.states[i]!, firstRow[k]!, n, shape.stateSizes[i]!, true);
         else floats.fill(0, at.states[i]!, at.states[i]! + count * n * shape.stateSizes[i]!);
       });
+      if (lengths && ints) ints.set(lengths.subarray(firstRow[k]!, firstRow[k]! + n), at.lengths);
       Atomics.store(control, Control.FIRST_PIECE + 2 * k, at.input);
       Atomics.store(control, Control.FIRST_PIECE + 2 * k + 1, n);
     });
     Atomics.store(control, Control.STEPS, T);
     Atomics.store(control, Control.FEATURES, I);
     Atomics.store(control, Control.PIECES, rows.length);
+    Atomics.store(control, Control.LENGTHS, lengths ? 1 : 0);
     Atomics.store(control, Control.NEXT, 0);
     Atomics.store(control, Control.PENDING, workers.length);
     Atomics.add(control, Control.GENERATION, 1);
@@ -185,12 +196,12 @@ export function createThreadPool(
   let busy = false;
   const pool: ThreadPool = {
     close,
-    forward(input, initial) {
+    forward(input, initial, forwardOptions) {
       // The shared floats and control words serve one forward at a time.
       if (busy) throw reentered();
       busy = true;
       try {
-        return forward(input, initial);
+        return forward(input, initial, forwardOptions);
       } finally {
         busy = false;
       }

@@ -10,7 +10,7 @@ export {
   zeros,
 } from "../shared/tensor.js";
 export { DataError } from "../shared/data-error.js";
-export { parseNpy, serializeNpy } from "./npy.js";
+export { type IntegerTensor, parseIntegerNpy, parseNpy, serializeNpy } from "./npy.js";
 export { parseSafetensors, serializeSafetensors } from "./safetensors.js";
 export type { CellMeta, ParamMeta, SlotMeta, ValueMeta } from "../shared/meta.js";
 export {
@@ -21,7 +21,13 @@ export {
   formatSymbolicShape,
 } from "../shared/size.js";
 export { runStack } from "../embedded/stack.js";
-export type { LayerKernel, LayerRun, StackOptions, StackResult } from "../embedded/stack-types.js";
+export type {
+  ForwardOptions,
+  LayerKernel,
+  LayerRun,
+  StackOptions,
+  StackResult,
+} from "../embedded/stack-types.js";
 export { type Comparison, type Tolerance, compareTensors } from "./compare.js";
 export {
   type CaseFiles,

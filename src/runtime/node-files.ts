@@ -2,10 +2,11 @@
 // (npy.ts, safetensors.ts); this file adds reading and writing through node-io.ts, so reads never
 // block on a FIFO or a device, writes never leave a partial file, and errors name the path.
 import { readRegularFile, writeRegularFile } from "./node-io.js";
-import { encodeNpy, parseNpy } from "./npy.js";
+import { type IntegerTensor, encodeNpy, parseIntegerNpy, parseNpy } from "./npy.js";
 import { ownRecord } from "./own-record.js";
 import { encodeSafetensors, parseSafetensors } from "./safetensors.js";
-import type { Tensor } from "../shared/tensor.js";
+import { DataError } from "../shared/data-error.js";
+import { type Tensor, formatShape } from "../shared/tensor.js";
 
 /**
  * A file's bytes; a file that cannot be read, or is not a regular file, is a DataError naming it
@@ -17,6 +18,24 @@ export function readDataFile(path: string): Uint8Array {
 
 export function readNpy(path: string): Tensor {
   return parseNpy(readDataFile(path), path);
+}
+
+/** An .npy file of <i4 or <i8 integers (sequence lengths), as an Int32Array. */
+export function readIntegerNpy(path: string): IntegerTensor {
+  return parseIntegerNpy(readDataFile(path), path);
+}
+
+/**
+ * Sequence lengths from an .npy file: one integer per sample, shape (B,), <i4 or <i8 (as torch
+ * gives them). Their count and range are checked by the forward they are given to.
+ */
+export function readLengths(path: string): Int32Array {
+  const { data, shape } = readIntegerNpy(path);
+  if (shape.length !== 1) {
+    const detail = `expected lengths of shape (batch,), one per sample, found ${formatShape(shape)}`;
+    throw new DataError(path, null, detail);
+  }
+  return data;
 }
 
 export function writeNpy(path: string, t: Tensor): void {

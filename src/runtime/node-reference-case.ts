@@ -1,8 +1,8 @@
 // Node only: loads a reference case folder (case.json, weights.safetensors, input.npy, initial
-// states, expected outputs). The checks of case.json itself are browser-safe, in reference-case.ts.
+// states, sequence lengths, expected outputs). The checks of case.json itself are browser-safe, in reference-case.ts.
 // State names are a user's: every record keyed by them has a null prototype (own-record.ts).
 import { join } from "node:path";
-import { readDataFile, readNpy, readSafetensors } from "./node-files.js";
+import { readDataFile, readLengths, readNpy, readSafetensors } from "./node-files.js";
 import { ownRecord } from "./own-record.js";
 import { type ReferenceCase, parseCaseJson } from "./reference-case.js";
 
@@ -14,6 +14,7 @@ export function loadReferenceCase(dir: string): ReferenceCase {
   const { files, ...settings } = parseCaseJson(readDataFile(file), file);
   const path = (name: string): string => join(dir, name);
   const stateFiles = mapValues(files.states, path);
+  const lengthsFile = files.lengths === null ? null : path(files.lengths);
   // Read in this order, so a case with several bad files reports the weights first.
   return {
     ...settings,
@@ -24,6 +25,8 @@ export function loadReferenceCase(dir: string): ReferenceCase {
     inputFile: path(files.input),
     states: mapValues(stateFiles, readNpy),
     stateFiles,
+    lengths: lengthsFile === null ? null : readLengths(lengthsFile),
+    lengthsFile,
     expected: mapValues(files.expected, (f) => readNpy(path(f))),
   };
 }

@@ -1,7 +1,8 @@
 // numpy's .npy format on bytes (browser-safe): reads versions 1.0-3.0 holding little-endian <f4/<f8
-// in C order, and writes version 1.0 exactly as numpy.save does. Any bad input is a DataError naming
-// the file; nothing else from the format (other dtypes, Fortran order, pickles) is accepted, and
-// shapes over the limits of src/shared/limits.ts are refused before anything is allocated.
+// in C order (parseNpy), or <i4/<i8 integers that fit in 32 bits (parseIntegerNpy: sequence
+// lengths), and writes float version 1.0 exactly as numpy.save does. Any bad input is a DataError
+// naming the file; nothing else from the format (other dtypes, Fortran order, pickles) is accepted,
+// and shapes over the limits of src/shared/limits.ts are refused before anything is allocated.
 
 import { DataError } from "../shared/data-error.js";
 import { type Fail, type PyValue, PyLiteralParser, clip, isSeq, pyRepr } from "./py-literal.js";
@@ -10,9 +11,17 @@ import { BYTES_PER_ITEM, decodeFloats, encodeFloats } from "./float-codec.js";
 import { formatShape, tensor, type Tensor } from "../shared/tensor.js";
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
-// The only dtypes read or written; big-endian and non-float data are refused, never converted.
+// The only dtypes read or written; big-endian data and other kinds are refused, never converted.
 const DTYPES = { "<f4": "f32", "<f8": "f64" } as const;
 type Dtype = keyof typeof DTYPES;
+const INTEGER_DTYPES = { "<i4": 4, "<i8": 8 } as const;
+type IntegerDtype = keyof typeof INTEGER_DTYPES;
+
+/** An integer array read from a file (int64 values checked to fit), such as sequence lengths. */
+export interface IntegerTensor {
+  readonly data: Int32Array;
+  readonly shape: readonly number[];
+}
 
 // numpy aligns the data to 64 bytes and leaves room for the first axis to grow to 21 digits.
 const ALIGN = 64;
@@ -20,16 +29,54 @@ const GROWTH_AXIS_MAX_DIGITS = 21;
 
 export function parseNpy(bytes: Uint8Array, source: string): Tensor {
   const fail = (detail: string): DataError => new DataError(source, null, detail);
+  const file = readFile(bytes, fail, DTYPES, (d) => BYTES_PER_ITEM[DTYPES[d]]);
+  return tensor(decodeFloats(bytes, file.dataOffset, file.count, DTYPES[file.dtype]), file.shape);
+}
+
+/**
+ * Reads an .npy file of <i4 or <i8 integers; an int64 value must fit in 32 bits. Any other dtype
+ * (floats included) is refused: integers are never guessed from floats.
+ */
+export function parseIntegerNpy(bytes: Uint8Array, source: string): IntegerTensor {
+  const fail = (detail: string): DataError => new DataError(source, null, detail);
+  const file = readFile(bytes, fail, INTEGER_DTYPES, (d) => INTEGER_DTYPES[d]);
+  const { dataOffset, count, shape } = file;
+  const width = INTEGER_DTYPES[file.dtype];
+  const view = new DataView(bytes.buffer, bytes.byteOffset + dataOffset, count * width);
+  const data = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    if (width === 4) data[i] = view.getInt32(4 * i, true);
+    else {
+      const v = view.getBigInt64(8 * i, true);
+      if (v < -(2n ** 31n) || v >= 2n ** 31n) {
+        throw fail(
+          `value ${v} at index ${i} does not fit in 32 bits (${-(2 ** 31)} to ${2 ** 31 - 1})`,
+        );
+      }
+      data[i] = Number(v);
+    }
+  }
+  return { data, shape };
+}
+
+/** Preamble, header and data size of a file of one of `dtypes`, each item `width(dtype)` bytes. */
+function readFile<D extends string>(
+  bytes: Uint8Array,
+  fail: Fail,
+  dtypes: Readonly<Record<D, unknown>>,
+  width: (dtype: D) => number,
+): { dtype: D; shape: number[]; count: number; dataOffset: number } {
   const { header, dataOffset } = readPreamble(bytes, fail);
-  const { dtype, shape } = readHeader(new PyLiteralParser(header, fail).parseDict(), fail);
+  const dict = new PyLiteralParser(header, fail).parseDict();
+  const { dtype, shape } = readHeader(dict, fail, Object.keys(dtypes) as D[]);
   const count = checkShapeLimits(shape, fail, showTuple);
-  const need = count * BYTES_PER_ITEM[DTYPES[dtype]]; // at most 8 * MAX_ELEMENTS: exact
+  const need = count * width(dtype); // at most 8 * MAX_ELEMENTS: exact
   // numpy itself tolerates extra bytes, but in a data file they mean a wrong shape or a bad write.
   const found = bytes.length - dataOffset;
   const what = `shape ${showTuple(shape)} of ${dtype} needs ${need} bytes`;
   if (found < need) throw fail(`truncated data: ${what}, found ${found}`);
   if (found > need) throw fail(`trailing bytes: ${what}, found ${found} (${found - need} extra)`);
-  return tensor(decodeFloats(bytes, dataOffset, count, DTYPES[dtype]), shape);
+  return { dtype, shape, count, dataOffset };
 }
 
 export function serializeNpy(t: Tensor): Uint8Array {
@@ -131,15 +178,20 @@ function decodeUtf8(raw: Uint8Array, fail: Fail): string {
 }
 
 /** Validates the header dict the way numpy does, keeping only what this runtime supports. */
-function readHeader(dict: Map<string, PyValue>, fail: Fail): { dtype: Dtype; shape: number[] } {
+function readHeader<D extends string>(
+  dict: Map<string, PyValue>,
+  fail: Fail,
+  dtypes: readonly D[],
+): { dtype: D; shape: number[] } {
   const keys = [...dict.keys()].sort();
   if (keys.join() !== "descr,fortran_order,shape") {
     const found = clip(keys.map((k) => `'${k}'`).join(", "), 100) || "none";
     throw fail(`malformed header: expected keys 'descr', 'fortran_order', 'shape', found ${found}`);
   }
   const descr = dict.get("descr");
-  if (descr !== "<f4" && descr !== "<f8") {
-    throw fail(`unsupported dtype ${clip(pyRepr(descr))}: only <f4 and <f8 are supported`);
+  if (!dtypes.some((d) => d === descr)) {
+    const supported = dtypes.join(" and ");
+    throw fail(`unsupported dtype ${clip(pyRepr(descr))}: only ${supported} are supported`);
   }
   const fortran = dict.get("fortran_order");
   if (fortran === true) throw fail("fortran_order is True: only C-order arrays are supported");
@@ -154,7 +206,7 @@ function readHeader(dict: Map<string, PyValue>, fail: Fail): { dtype: Dtype; sha
       `malformed header: expected shape as a tuple of sizes, found ${clip(pyRepr(shape))}`,
     );
   }
-  return { dtype: descr, shape: shape.items.filter(isDim) };
+  return { dtype: descr as D, shape: shape.items.filter(isDim) };
 }
 
 const isDim = (v: PyValue): v is number => typeof v === "number" && v >= 0;

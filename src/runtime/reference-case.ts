@@ -1,5 +1,5 @@
-// Reference cases in the fixtures format (see test/fixtures/README.md): case.json's settings and
-// file names, and the loaded case. Browser-safe: parsing needs only case.json's bytes;
+// Reference cases in the fixtures format (see test/fixtures/README.md, and EXTENSIONS.md there for
+// the optional "lengths" file): case.json's settings and file names, and the loaded case. Browser-safe: parsing needs only case.json's bytes;
 // node-reference-case.ts reads a whole case folder from disk. Keys of "states", "expected" and
 // "activations" are a user's names (`constructor` too): they come back as null-prototype records.
 import { DataError } from "../shared/data-error.js";
@@ -14,6 +14,8 @@ export interface CaseFiles {
   readonly input: string;
   /** Initial states by state name. */
   readonly states: Readonly<Record<string, string>>;
+  /** Per-sample sequence lengths, (B,) integers; null when every sample has all steps. */
+  readonly lengths: string | null;
   /** Expected tensors: `output` and one per state name. */
   readonly expected: Readonly<Record<string, string>>;
 }
@@ -39,6 +41,9 @@ export interface ReferenceCase extends Omit<CaseSpec, "files"> {
   /** Initial states by state name, and the files they came from. */
   readonly states: Readonly<Record<string, Tensor>>;
   readonly stateFiles: Readonly<Record<string, string>>;
+  /** Per-sample sequence lengths and the file they came from, or null. */
+  readonly lengths: Int32Array | null;
+  readonly lengthsFile: string | null;
   /** Expected tensors: `output` and one per state name. */
   readonly expected: Readonly<Record<string, Tensor>>;
 }
@@ -100,6 +105,10 @@ export function parseCaseJson(bytes: Uint8Array, source: string): CaseSpec {
       weights: field(json, "weights", isString, "a file name", source),
       input: field(json, "input", isString, "a file name", source),
       states: names(json, "states", source),
+      lengths:
+        own(json, "lengths") == null
+          ? null
+          : field(json, "lengths", isString, "a file name", source),
       expected: ownRecord(Object.entries(expected)),
     },
   };

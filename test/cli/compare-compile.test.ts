@@ -49,7 +49,9 @@ function verdicts(stdout: string): Map<string, [string, string]> {
 /** Runs a fixture case through a compiled module, as a user of the module would. */
 function expectMatchesCase(kernel: KernelModule, name: string): void {
   const c = loadReferenceCase(join(FIXTURE_DIR, name));
-  const result = kernel.create(c.weights, { batchFirst: c.batchFirst }).forward(c.input, c.states);
+  const lengths = c.lengths ? { lengths: c.lengths } : {};
+  const model = kernel.create(c.weights, { batchFirst: c.batchFirst });
+  const result = model.forward(c.input, c.states, lengths);
   for (const [tensorName, want] of Object.entries(c.expected)) {
     const got = tensorName === "output" ? result.output : result.states[tensorName];
     expect(got, `no tensor '${tensorName}'`).toBeDefined();

@@ -45,7 +45,8 @@ function withWeights(change: (w: Map<string, Tensor>) => void): Uint8Array {
 
 /** A version 1.0 .npy of any dtype, written by hand (our writer only writes floats). */
 function npyBytes(descr: string, shape: readonly number[], payload: Uint8Array): Uint8Array {
-  const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(", ")}), }`;
+  const tuple = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`;
+  const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${tuple}, }`;
   const pad = 64 - ((10 + dict.length + 1) % 64);
   const header = Buffer.from(`${dict}${" ".repeat(pad)}\n`, "latin1");
   const preamble = Buffer.alloc(10);
@@ -91,6 +92,7 @@ interface RunOptions {
   readonly input?: string;
   readonly states?: readonly string[];
   readonly act?: readonly string[];
+  readonly lengths?: string;
 }
 
 /** Runs `cellc run` on the lstm_nobias case with some of its parts replaced. */
@@ -105,6 +107,7 @@ function run(options: RunOptions = {}): { r: CliResult; out: string } {
     options.input ?? INPUT,
     ...(options.states ?? [`h=${H0}`, `c=${C0}`]).flatMap((s) => ["--state", s]),
     ...(options.act ?? []).flatMap((a) => ["--act", a]),
+    ...(options.lengths === undefined ? [] : ["--lengths", options.lengths]),
     "--out",
     out,
   ];
@@ -347,6 +350,77 @@ describe("cellc run errors", () => {
         "--act gat: error E207: unknown activation slot 'gat' (this cell has 'gate', 'cand', 'cell')",
       );
       expect(existsSync(out)).toBe(false);
+    });
+  });
+
+  describe("sequence lengths", () => {
+    const int64 = (values: readonly number[]) =>
+      new Uint8Array(BigInt64Array.from(values.map(BigInt)).buffer);
+    const lengthsFile = (name: string, values: readonly number[], shape = [values.length]) =>
+      file(name, npyBytes("<i8", shape, int64(values)));
+    const steps = `an integer from 1 to ${T}, the input's steps`;
+
+    it("runs with lengths from 1 to T, one per sample", () => {
+      const lengths = Array.from({ length: B }, (_, b) => 1 + (b % T));
+      const { r, out } = run({ lengths: lengthsFile("good.npy", lengths) });
+      expect(r.stderr).not.toMatch(STACK_FRAME);
+      expect(r.code, r.stderr).toBe(0);
+      expect(readNpy(join(out, "output.npy")).shape).toEqual([T, B, H]);
+    });
+
+    it.each([
+      ["a length is 0", [0], `sample 0 has length 0: expected ${steps}`],
+      ["a length is past T", [T + 1], `sample 0 has length ${T + 1}: expected ${steps}`],
+      ["a length is negative", [-3], `sample 0 has length -3: expected ${steps}`],
+    ])("names the file and the sample when %s", (_, first, detail) => {
+      const values = [...first, ...Array.from({ length: B - 1 }, () => T)];
+      const path = lengthsFile("bad-value.npy", values);
+      expectOneLineError(run({ lengths: path }), `cellc: ${path}: ${detail}`);
+    });
+
+    it("names the file and the batch when there is one length too many", () => {
+      const path = lengthsFile(
+        "too-many.npy",
+        Array.from({ length: B + 1 }, () => 1),
+      );
+      expectOneLineError(
+        run({ lengths: path }),
+        `cellc: ${path}: expected ${B} lengths, one per sample of the batch, found ${B + 1}`,
+      );
+    });
+
+    it("names the file when the lengths are not (B,)", () => {
+      const path = lengthsFile(
+        "two-dims.npy",
+        Array.from({ length: B }, () => 1),
+        [B, 1],
+      );
+      expectOneLineError(
+        run({ lengths: path }),
+        `cellc: ${path}: expected lengths of shape (batch,), one per sample, found [${B}, 1]`,
+      );
+    });
+
+    it("names the dtype when the lengths are floats", () => {
+      const payload = new Uint8Array(new Float32Array(B).fill(1).buffer);
+      const path = file("float-lengths.npy", npyBytes("<f4", [B], payload));
+      expectOneLineError(
+        run({ lengths: path }),
+        `cellc: ${path}: unsupported dtype '<f4': only <i4 and <i8 are supported`,
+      );
+    });
+
+    it("names the file when an int64 length does not fit in 32 bits", () => {
+      const path = lengthsFile("huge.npy", [2 ** 40, ...Array.from({ length: B - 1 }, () => 1)]);
+      expectOneLineError(
+        run({ lengths: path }),
+        `cellc: ${path}: value ${2 ** 40} at index 0 does not fit in 32 bits (-2147483648 to 2147483647)`,
+      );
+    });
+
+    it("says the lengths file does not exist when it is missing", () => {
+      const path = join(dir, "no-such-lengths.npy");
+      expectOneLineError(run({ lengths: path }), `cellc: ${path}: cannot read: no such file`);
     });
   });
 });

@@ -41,6 +41,7 @@ function runArgs(c: ReferenceCase, out: string): string[] {
     "--input",
     c.inputFile,
     ...Object.entries(c.stateFiles).flatMap(([name, file]) => ["--state", `${name}=${file}`]),
+    ...(c.lengthsFile === null ? [] : ["--lengths", c.lengthsFile]),
     ...(c.batchFirst ? ["--batch-first"] : []),
     ...Object.entries(c.activations).flatMap(([slot, spec]) => ["--act", `${slot}=${spec}`]),
     "--out",

@@ -148,6 +148,64 @@ describe("weights", () => {
   });
 });
 
+describe("sequence lengths", () => {
+  const x = randomTensor(random, [4, 3, 3]);
+  const steps = "expected an integer from 1 to 4, the input's steps";
+
+  it.each([
+    ["a length of 0", [0, 4, 4], `lengths: sample 0 has length 0: ${steps}`],
+    ["a length past T", [4, 5, 4], `lengths: sample 1 has length 5: ${steps}`],
+    ["a fraction", [4, 4, 2.5], `lengths: sample 2 has length 2.5: ${steps}`],
+    ["NaN", [Number.NaN, 4, 4], `lengths: sample 0 has length NaN: ${steps}`],
+    ["a string", ["3", 4, 4], `lengths: sample 0 has length "3": ${steps}`],
+    ["a hole", [4, , 4], `lengths: sample 1 has length undefined: ${steps}`],
+    ["an object", [4, {}, 4], `lengths: sample 1 has length Object: ${steps}`],
+    ["too few", [4, 4], "lengths: expected 3 lengths, one per sample of the batch, found 2"],
+    ["too many", [1, 1, 1, 1], "lengths: expected 3 lengths, one per sample of the batch, found 4"],
+    [
+      "floats",
+      new Float32Array([1, 2, 3]),
+      "lengths: expected an Int32Array or an array of integers, one per sample, found Float32Array",
+    ],
+    [
+      "a string of digits",
+      "123",
+      "lengths: expected an Int32Array or an array of integers, one per sample, found string",
+    ],
+  ])("refuses %s in one line naming the lengths", (_, lengths, message) => {
+    expect(dataError(() => model.forward(x, {}, { lengths } as never))).toBe(message);
+  });
+
+  it.each([
+    [7, "forward options: expected an object such as { lengths }, found number"],
+    [[3, 3, 3], "forward options: expected an object such as { lengths }, found Array"],
+    [{ lenghts: [1, 2, 3] }, "forward options: unknown option 'lenghts' (known: lengths)"],
+  ])("refuses forward options %j in one line", (options, message) => {
+    expect(dataError(() => model.forward(x, {}, options as never))).toBe(message);
+  });
+
+  it("names the file the lengths came from when sources.lengths says", () => {
+    const named = lstm.create(lstmWeights(3, 2), { sources: { lengths: "len.npy" } });
+    expect(dataError(() => named.forward(x, {}, { lengths: [1, 2, 0] }))).toMatch(/^len\.npy: /);
+  });
+
+  it("takes no lengths, or an empty list, for an empty batch, and none for no steps", () => {
+    const empty = { data: new Float32Array(0), shape: [4, 0, 3] };
+    expect(model.forward(empty, {}, { lengths: [] }).output.shape).toEqual([4, 0, 2]);
+    const none = { data: new Float32Array(0), shape: [0, 2, 3] };
+    const message = "lengths: sample 0 has length 1, but the input has no steps";
+    expect(dataError(() => model.forward(none, {}, { lengths: [1, 1] }))).toBe(message);
+    expect(model.forward(none, {}, {}).output.shape).toEqual([0, 2, 2]);
+  });
+
+  it("refuses lengths in the float64 reference as in the kernel", () => {
+    const ir = compileOrThrow(cellSource("lstm")).ir;
+    const weights = lstmWeights(3, 2);
+    const run = () => referenceForward(ir, weights, x, undefined, { lengths: [1, 9, 1] });
+    expect(dataError(run)).toBe(`lengths: sample 1 has length 9: ${steps}`);
+  });
+});
+
 describe("a forward started inside another", () => {
   it.each([1, 4])("is refused with %i thread(s), and the model still works", (threads) => {
     const weights = lstmWeights(3, 4);

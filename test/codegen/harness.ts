@@ -118,6 +118,8 @@ export interface Stack {
   readonly initial: Record<string, Tensor>;
   readonly outputShape: readonly number[];
   readonly stateShapes: Readonly<Record<string, readonly number[]>>;
+  /** Per-sample sequence lengths for the forward (`{ lengths }`), when the test gives them. */
+  readonly lengths?: Int32Array;
 }
 
 function concrete(
@@ -186,6 +188,17 @@ export function makeStack(
   const out = D * evalSize(outDim, layer0)!;
   const outputShape = cfg.batchFirst ? [cfg.B, cfg.T, out] : [cfg.T, cfg.B, out];
   return { weights, input, initial, outputShape, stateShapes };
+}
+
+/**
+ * B random sequence lengths from 1 to T; when T > 1, the first sample's is shorter than T, so
+ * there is always padding (and the last sample's is T, as a padded batch has).
+ */
+export function randomLengths(random: () => number, T: number, B: number): Int32Array {
+  const lengths = Int32Array.from({ length: B }, () => 1 + Math.floor(random() * T));
+  if (T > 1) lengths[0] = 1 + Math.floor(random() * (T - 1));
+  if (B > 1) lengths[B - 1] = T;
+  return lengths;
 }
 
 /** Uniform random float32 values in [-scale, scale). */
@@ -261,10 +274,15 @@ export function checkAgainstInterpreter(
   kernelStack: Stack = stack,
 ): { got: KernelResult; want: ReturnType<typeof referenceForward> } {
   const options = { batchFirst: cfg.batchFirst };
-  const want = referenceForward(ir, stack.weights, stack.input, stack.initial, options);
+  const lengths = stack.lengths ? { lengths: stack.lengths } : {};
+  const want = referenceForward(ir, stack.weights, stack.input, stack.initial, {
+    ...options,
+    ...lengths,
+  });
+  const kernelLengths = kernelStack.lengths ? { lengths: kernelStack.lengths } : {};
   const got = kernel
     .create(kernelStack.weights, options)
-    .forward(kernelStack.input, kernelStack.initial);
+    .forward(kernelStack.input, kernelStack.initial, kernelLengths);
   expect(got.output.data, `${label}: output dtype`).toBeInstanceOf(Float32Array);
   expectShape(want.output, stack.outputShape, `${label}: interpreter output`);
   expectShape(got.output, stack.outputShape, `${label}: output`);

@@ -1,6 +1,6 @@
 // `create(weights, { threads })`: a forward split over worker threads must return exactly what one
-// thread returns (bit for bit), for every target, cell shape, layout and stack, and must really
-// use its workers (shown by a worker that cannot start).
+// thread returns (bit for bit), for every target, cell shape, layout and stack, with and without
+// sequence lengths, and must really use its workers (shown by a worker that cannot start).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +11,17 @@ import type { Tensor } from "../../src/shared/tensor.js";
 import { cellSource } from "../helpers/cells.js";
 import { rng } from "../helpers/random.js";
 import { planPieces } from "../../src/embedded/slices.js";
-import { type Passes, type StackConfig, makeStack, uniform, variantCache } from "./harness.js";
+import { referenceForward } from "../../src/compiler/reference.js";
+import {
+  FLOAT32_TOLERANCE,
+  type Passes,
+  type StackConfig,
+  expectClose,
+  makeStack,
+  randomLengths,
+  uniform,
+  variantCache,
+} from "./harness.js";
 
 const variant = variantCache();
 
@@ -75,6 +85,44 @@ describe.each<Passes>(["pipeline", "js"])("threads, %s", (which) => {
       model.close();
     }
   });
+
+  it.each(CASES)(
+    "$cell, B = $cfg.B, $threads threads, with sequence lengths",
+    async ({ cell, cfg, threads }) => {
+      const v = await variant(cellSource(cell), `cells/${cell}.cell`, which);
+      const random = rng(cfg.B * 37 + threads);
+      const stack = makeStack(v.ir, cfg, uniform(random, 0.3));
+      const lengths = { lengths: randomLengths(random, cfg.T, cfg.B) };
+      const options = { batchFirst: cfg.batchFirst };
+      const one = v.kernel.create(stack.weights, options);
+      const want = one.forward(stack.input, stack.initial, lengths);
+      // What every thread count must give bit for bit is right: the float64 interpreter agrees.
+      const reference = referenceForward(v.ir, stack.weights, stack.input, stack.initial, {
+        ...options,
+        ...lengths,
+      });
+      expectClose(want.output, reference.output, FLOAT32_TOLERANCE, "output");
+      for (const [name, t] of Object.entries(reference.states)) {
+        expectClose(want.states[name]!, t, FLOAT32_TOLERANCE, name);
+      }
+      // The lengths matter: without them the result differs.
+      const plain = one.forward(stack.input, stack.initial);
+      expect(mismatches(want.output, plain.output)).toBeGreaterThan(0);
+      const model = v.kernel.create(stack.weights, { ...options, threads });
+      try {
+        for (const given of [lengths, {}, { lengths: Array.from(lengths.lengths) }]) {
+          const many = model.forward(stack.input, stack.initial, given);
+          const expected = "lengths" in given ? want : plain;
+          expect(mismatches(expected.output, many.output)).toBe(0);
+          for (const name of Object.keys(expected.states)) {
+            expect(mismatches(expected.states[name]!, many.states[name]!)).toBe(0);
+          }
+        }
+      } finally {
+        model.close();
+      }
+    },
+  );
 });
 
 describe("thread pool", () => {
@@ -105,6 +153,22 @@ describe("thread pool", () => {
     const h = { data: new Float32Array(7 * 64), shape: [1, 7, 64] };
     expect(() => model.forward(stack.input, { h })).toThrow(
       "initial states: tensor 'h': expected shape (layers*directions, batch, size) = [1, 8, 64], found [1, 7, 64]",
+    );
+    model.close();
+  });
+
+  it("checks sequence lengths as one thread does", async () => {
+    const { v, stack } = await setup(8);
+    const model = v.kernel.create(stack.weights, { threads: 2 });
+    const lengths = [30, 30, 30, 0, 30, 30, 30, 30];
+    const message =
+      "lengths: sample 3 has length 0: expected an integer from 1 to 30, the input's steps";
+    expect(() => v.kernel.create(stack.weights).forward(stack.input, {}, { lengths })).toThrow(
+      message,
+    );
+    expect(() => model.forward(stack.input, {}, { lengths })).toThrow(message);
+    expect(() => model.forward(stack.input, {}, { lengths: [1, 2] })).toThrow(
+      "lengths: expected 8 lengths, one per sample of the batch, found 2",
     );
     model.close();
   });

@@ -1,11 +1,13 @@
-// Fuzzes a generated module's API: random, often wrong, weights, inputs, initial states and
-// options for shipped cells on both targets. Every call either returns tensors of the shape
-// PyTorch would, or throws a one-line DataError; never another exception, never over the budget.
+// Fuzzes a generated module's API: random, often wrong, weights, inputs, initial states, options
+// and sequence lengths for shipped cells on both targets. Every call either returns tensors of the
+// shape PyTorch would (zeros past each sample's length), or throws a one-line DataError; never
+// another exception, never over the budget.
 import { fc, test } from "@fast-check/vitest";
 import { expect } from "vitest";
 import { PIPELINE } from "../../src/compiler/passes/index.js";
 import { type KernelModule, loadKernel } from "../../src/kernel.js";
 import { compileOrThrow } from "../../src/index.js";
+import type { Tensor } from "../../src/shared/tensor.js";
 import { cellSource } from "../helpers/cells.js";
 import { PROPERTY_TIMEOUT_MS, fuzzParameters, withinBudget } from "./settings.js";
 
@@ -103,6 +105,17 @@ const problem = fc
       { weight: 6, arbitrary: fc.constantFrom("none", "zeros") },
       { weight: 1, arbitrary: fc.constantFrom("wrong-shape", "unknown", "proto", "junk") },
     ),
+    lengthsKind: fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom("none", "valid", "valid-array") },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          ...["zero", "over", "count", "fraction", "floats", "strings", "junk"],
+          ...["unknown-option", "options-junk"],
+        ),
+      },
+    ),
+    lengthSeed: fc.nat(),
   })
   .chain((p) =>
     fc.record({
@@ -147,6 +160,51 @@ function initialFor(
   }
 }
 
+/** Forward options for `kind`: valid lengths (1..T, drawn from `seed`), or one mistake. */
+function lengthsFor(kind: string, T: number, B: number, seed: number): unknown {
+  const ok = Number.isInteger(B) && B >= 0 && B < 64 && Number.isInteger(T) && T >= 1;
+  const n = ok ? B : 2;
+  const valid = Array.from({ length: n }, (_, b) => 1 + ((seed + 7919 * b) % Math.max(1, T)));
+  switch (kind) {
+    case "none":
+      return undefined;
+    case "valid":
+      return { lengths: Int32Array.from(valid) };
+    case "valid-array":
+      return { lengths: valid };
+    case "zero":
+      return { lengths: valid.map((v, b) => (b === 0 ? 0 : v)) };
+    case "over":
+      return { lengths: valid.map((v, b) => (b === n - 1 ? T + 1 : v)) };
+    case "count":
+      return { lengths: [...valid, 1] };
+    case "fraction":
+      return { lengths: valid.map((v, b) => (b === 0 ? v - 0.5 : v)) };
+    case "floats":
+      return { lengths: Float32Array.from(valid) };
+    case "strings":
+      return { lengths: valid.map(String) };
+    case "junk":
+      return { lengths: "1,2" };
+    case "unknown-option":
+      return { lenghts: valid };
+    default:
+      return 7;
+  }
+}
+
+/** Zeros at every step past a sample's length, for both layouts. */
+function expectZeroPadding(output: Tensor, lengths: ArrayLike<number>, batchFirst: boolean) {
+  const [a, b, F] = output.shape as [number, number, number];
+  const [T, B] = batchFirst ? [b, a] : [a, b];
+  for (let s = 0; s < B; s++) {
+    for (let t = lengths[s]!; t < T; t++) {
+      const row = batchFirst ? s * T + t : t * B + s;
+      expect(output.data.subarray(row * F, (row + 1) * F).every((x) => x === 0)).toBe(true);
+    }
+  }
+}
+
 test.prop([problem], fuzzParameters(150))(
   "create and forward return PyTorch's shapes or a one-line DataError",
   ({ p, w, input }) => {
@@ -155,13 +213,16 @@ test.prop([problem], fuzzParameters(150))(
     const count = w.layers * w.directions;
     const size = p.cell === "lstmp" ? w.P : p.H;
     const initial = initialFor(p.initialKind, states, count, Number(p.B), size);
+    const options = lengthsFor(p.lengthsKind, Number(p.T), Number(p.B), p.lengthSeed);
     withinBudget(`${p.cell} ${JSON.stringify(input.shape)}`, () => {
       let model: ReturnType<KernelModule["create"]> | null = null;
       try {
         model = kernel.create(w.weights as never, { batchFirst: p.batchFirst, threads: p.threads });
-        const { output } = model.forward(input, initial as never);
+        const { output } = model.forward(input, initial as never, options as never);
         const [a, b] = input.shape as [number, number];
         expect(output.shape).toEqual([a, b, w.directions * w.P]);
+        const given = (options as { lengths?: ArrayLike<number> } | undefined)?.lengths;
+        if (given) expectZeroPadding(output, given, p.batchFirst);
       } catch (e) {
         expect((e as Error).name, String((e as Error).stack)).toBe("DataError");
         expect((e as Error).message).not.toMatch(/\n|[\u0000-\u001f]/);

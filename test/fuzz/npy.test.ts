@@ -1,10 +1,11 @@
 // Fuzzes parseNpy with hostile bytes: arbitrary bytes, valid files truncated, bit-flipped or with
 // lying header lengths, and headers built from good and bad parts (huge, negative or too many
 // dimensions, wrong dtypes, deep nesting). Each case returns a well-formed tensor or throws a clean
-// DataError within the budget; and serializing then parsing gives the same tensor back.
+// DataError within the budget; and serializing then parsing gives the same tensor back. The
+// integer reader (parseIntegerNpy, for sequence lengths) gets the same bytes and integer files.
 import { fc, test } from "@fast-check/vitest";
 import { expect } from "vitest";
-import { parseNpy, serializeNpy } from "../../src/runtime/npy.js";
+import { parseIntegerNpy, parseNpy, serializeNpy } from "../../src/runtime/npy.js";
 import { type Tensor, tensor } from "../../src/shared/tensor.js";
 import { npyBytes } from "../runtime/data-file-bytes.js";
 import {
@@ -149,6 +150,42 @@ test.prop([smallTensor], fuzzParameters(300))(
     expect(back?.shape).toEqual(t.shape);
     expect(back?.data.constructor).toBe(t.data.constructor);
     expectSameValues(back?.data ?? [], t.data);
+  },
+  PROPERTY_TIMEOUT_MS,
+);
+
+/** Integer files: <i4 or <i8, values within 32 bits or not, the data sometimes cut short. */
+const integerFile = fc
+  .record({
+    wide: fc.boolean(),
+    values: fc.array(
+      fc.oneof(
+        { weight: 6, arbitrary: fc.integer({ min: -5, max: 9 }).map(BigInt) },
+        { weight: 1, arbitrary: fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }) },
+      ),
+      { maxLength: 6 },
+    ),
+    cut: fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, fc.integer({ min: 1, max: 8 })),
+  })
+  .map(({ wide, values, cut }) => {
+    const width = wide ? 8 : 4;
+    const data = new Uint8Array(values.length * width);
+    const view = new DataView(data.buffer);
+    values.forEach((v, i) =>
+      wide
+        ? view.setBigInt64(8 * i, v, true)
+        : view.setInt32(4 * i, Number(BigInt.asIntN(32, v)), true),
+    );
+    const dict = `{'descr': '<i${width}', 'fortran_order': False, 'shape': (${values.length},)}`;
+    return npyBytes(dict, data.subarray(0, Math.max(0, data.length - cut)));
+  });
+
+test.prop([fc.oneof(integerFile, arbitraryBytes, damagedFile, builtHeader)], fuzzParameters(400))(
+  "parseIntegerNpy returns integers or a clean DataError for integer, damaged and hostile files",
+  (bytes) => {
+    const parse = () => parseIntegerNpy(bytes, SOURCE) as unknown as Tensor;
+    const [t] = expectTensorsOrDataError(`${bytes.length} bytes`, parse) ?? [];
+    if (t) expect(t.data).toBeInstanceOf(Int32Array);
   },
   PROPERTY_TIMEOUT_MS,
 );

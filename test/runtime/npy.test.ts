@@ -1,5 +1,6 @@
 // Tests for the .npy reader and writer: hand-built files of every header version, numpy's exact
-// output (the shared fixtures were written by numpy.save), and one test per rejected input.
+// output (the shared fixtures were written by numpy.save), and one test per rejected input; the
+// integer reader (sequence lengths) the same way.
 
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,8 +8,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { DataError } from "../../src/shared/data-error.js";
-import { readNpy, writeNpy } from "../../src/runtime/node-files.js";
-import { parseNpy, serializeNpy } from "../../src/runtime/npy.js";
+import { readIntegerNpy, readLengths, readNpy, writeNpy } from "../../src/runtime/node-files.js";
+import { parseIntegerNpy, parseNpy, serializeNpy } from "../../src/runtime/npy.js";
 import { tensor, type Tensor } from "../../src/shared/tensor.js";
 import { npyBytes, npyDict as dict } from "./data-file-bytes.js";
 
@@ -16,11 +17,14 @@ const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
 const CASES = readdirSync(FIXTURES, { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .map((d) => d.name);
-const NPY_FILES = CASES.flatMap((c) =>
+const ALL_NPY_FILES = CASES.flatMap((c) =>
   readdirSync(join(FIXTURES, c))
     .filter((f) => f.endsWith(".npy"))
     .map((f) => join(c, f)),
 );
+// Sequence lengths are integers (test/fixtures/EXTENSIONS.md); every other file holds floats.
+const LENGTHS_FILES = ALL_NPY_FILES.filter((f) => f.endsWith("lengths.npy"));
+const NPY_FILES = ALL_NPY_FILES.filter((f) => !LENGTHS_FILES.includes(f));
 
 /** The parts of a fixture's case.json these tests read. */
 interface CaseSpec {
@@ -313,5 +317,103 @@ describe("readNpy and writeNpy", () => {
     writeNpy(path, tensor(new Float32Array(2), [2]));
     writeFileSync(path, readFileSync(path).subarray(0, 128 + 7));
     expectDataError(() => readNpy(path), path, ["truncated data", "needs 8 bytes", "found 7"]);
+  });
+});
+
+/** Little-endian int32 or int64 bytes of the given values, written independently of the reader. */
+function intBytes(values: readonly (number | bigint)[], width: 4 | 8): Uint8Array {
+  const out = new Uint8Array(values.length * width);
+  const view = new DataView(out.buffer);
+  values.forEach((v, i) =>
+    width === 4 ? view.setInt32(4 * i, Number(v), true) : view.setBigInt64(8 * i, BigInt(v), true),
+  );
+  return out;
+}
+
+describe("parseIntegerNpy", () => {
+  it("reads <i4 values as an Int32Array, negative ones included", () => {
+    const values = [3, -1, 0, 2 ** 31 - 1, -(2 ** 31), 7];
+    const t = parseIntegerNpy(npyBytes(dict("<i4", "(2, 3)"), intBytes(values, 4)), "l.npy");
+    expect(t.data).toBeInstanceOf(Int32Array);
+    expect(t.shape).toEqual([2, 3]);
+    expect(Array.from(t.data)).toEqual(values);
+  });
+
+  it("reads <i8 values when they fit in 32 bits", () => {
+    const t = parseIntegerNpy(
+      npyBytes(dict("<i8", "(3,)"), intBytes([5, -2, 2 ** 31 - 1], 8)),
+      "l.npy",
+    );
+    expect(Array.from(t.data)).toEqual([5, -2, 2 ** 31 - 1]);
+  });
+
+  it.each([2n ** 31n, -(2n ** 31n) - 1n, 2n ** 62n])(
+    "rejects the int64 value %s: it does not fit in 32 bits",
+    (v) => {
+      const bytes = npyBytes(dict("<i8", "(2,)"), intBytes([1n, v], 8));
+      const words = [`value ${v} at index 1`, "does not fit in 32 bits"];
+      expectDataError(() => parseIntegerNpy(bytes, "l.npy"), "l.npy", words);
+    },
+  );
+
+  it.each(["<f4", "<f8", ">i8", "<u8", "|i1", "<i2"])(
+    "rejects dtype %s when it is not <i4 or <i8",
+    (d) => {
+      const bytes = npyBytes(dict(d, "(2,)"), new Uint8Array(16));
+      const words = ["unsupported dtype", `'${d}'`, "only <i4 and <i8 are supported"];
+      expectDataError(() => parseIntegerNpy(bytes, "l.npy"), "l.npy", words);
+    },
+  );
+
+  it("keeps refusing integers in the float reader", () => {
+    const bytes = npyBytes(dict("<i8", "(2,)"), intBytes([1, 2], 8));
+    expectDataError(() => parseNpy(bytes, "x.npy"), "x.npy", [
+      "unsupported dtype '<i8'",
+      "<f4 and <f8",
+    ]);
+  });
+
+  it("rejects the data when an <i8 file is short or long", () => {
+    const short = npyBytes(dict("<i8", "(2,)"), intBytes([1, 2], 8).subarray(0, 12));
+    expectDataError(() => parseIntegerNpy(short, "l.npy"), "l.npy", [
+      "truncated data",
+      "needs 16 bytes",
+      "found 12",
+    ]);
+    const long = npyBytes(dict("<i4", "(2,)"), intBytes([1, 2, 3], 4));
+    expectDataError(() => parseIntegerNpy(long, "l.npy"), "l.npy", ["trailing bytes", "4 extra"]);
+  });
+
+  it("refuses a shape over the limits before reading any data", () => {
+    const bytes = npyBytes(dict("<i8", "(2147483648,)"));
+    expectDataError(() => parseIntegerNpy(bytes, "l.npy"), "l.npy", [
+      "over the limit of 2147483647",
+    ]);
+  });
+});
+
+describe("readLengths", () => {
+  it.each(LENGTHS_FILES)("reads %s (int64 or int32, as numpy wrote it) as (B,) lengths", (file) => {
+    const path = join(FIXTURES, file);
+    const lengths = readLengths(path);
+    expect(lengths).toBeInstanceOf(Int32Array);
+    expect(readIntegerNpy(path).shape).toEqual([lengths.length]);
+    expect(lengths.every((n) => n >= 1)).toBe(true);
+  });
+
+  it("finds lengths stored both as int64 and as int32 among the fixtures", () => {
+    const descrs = LENGTHS_FILES.map(
+      (f) => /'descr': '([^']*)'/.exec(readFileSync(join(FIXTURES, f), "latin1"))?.[1],
+    );
+    expect(new Set(descrs)).toEqual(new Set(["<i8", "<i4"]));
+  });
+
+  it("names the file when the lengths are not one-dimensional", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "cellc-npy-")), "lengths.npy");
+    writeFileSync(path, npyBytes(dict("<i8", "(2, 1)"), intBytes([1, 2], 8)));
+    expectDataError(() => readLengths(path), path, [
+      "expected lengths of shape (batch,)",
+      "found [2, 1]",
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 // The interpreter against hand-written PyTorch equations on random stacks: several seeds,
-// 1-3 layers, both directions, batch-first or not, projection, with and without biases.
+// 1-3 layers, both directions, batch-first or not, projection, with and without biases, with and
+// without sequence lengths.
 import { describe, expect, it } from "vitest";
 import { referenceForward } from "../../src/compiler/reference.js";
 import type { Tensor } from "../../src/shared/tensor.js";
@@ -52,20 +53,17 @@ const CASES = Array.from({ length: 12 }, (_, seed) => {
     layers: 1 + (seed % 3),
     bidirectional: seed % 2 === 1,
   };
-  return {
-    seed,
-    cfg,
-    batchFirst: seed % 5 === 2,
-    withBias: seed % 6 !== 4,
-    T: pick(5),
-    B: pick(3),
-  };
+  const T = pick(5);
+  const B = pick(3);
+  // Every other seed gives each sample its own length, 1 to T.
+  const lengths = seed % 2 === 0 ? Array.from({ length: B }, () => pick(T)) : undefined;
+  return { seed, cfg, batchFirst: seed % 5 === 2, withBias: seed % 6 !== 4, T, B, lengths };
 });
 
 describe("reference interpreter on random stacks", () => {
   it.each(CASES)(
-    "matches hand-written equations for seed $seed",
-    ({ seed, cfg, batchFirst, withBias, T, B }) => {
+    "matches hand-written equations for seed $seed (lengths $lengths)",
+    ({ seed, cfg, batchFirst, withBias, T, B, lengths }) => {
       const random = rng(seed);
       const weights = makeWeights(cfg, random, withBias);
       const input = randomTensor(
@@ -79,7 +77,8 @@ describe("reference interpreter on random stacks", () => {
       const c0 = randomTensor(random, [cfg.layers * D, B, cfg.hiddenSize]);
       const cell = cfg.kind === "gru" ? "gru" : cfg.projSize > 0 ? "lstmp" : "lstm";
       const initial: Record<string, Tensor> = cfg.kind === "gru" ? { h: h0 } : { h: h0, c: c0 };
-      const got = referenceForward(compileCell(cell), weights, input, initial, { batchFirst });
+      const options = { batchFirst, ...(lengths ? { lengths } : {}) };
+      const got = referenceForward(compileCell(cell), weights, input, initial, options);
 
       const asStates = (t: Tensor) => nested(t, false);
       const want = referenceRnn(
@@ -88,6 +87,7 @@ describe("reference interpreter on random stacks", () => {
         nested(input, batchFirst),
         asStates(h0),
         asStates(c0),
+        lengths,
       );
       const gotOutput = nested(got.output, batchFirst);
       expect(gotOutput.length).toBe(T);

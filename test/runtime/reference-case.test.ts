@@ -22,13 +22,26 @@ describe("parseCaseJson", () => {
       weights: "weights.safetensors",
       input: "input.npy",
       states: { h: "h0.npy", c: "c0.npy" },
+      lengths: null,
       expected: { output: "output.npy", h: "h_n.npy", c: "c_n.npy" },
     });
     expect(spec).toMatchObject({ cell: "lstm", batchFirst: false, tolerance: { atol: 1e-5 } });
   });
 
+  it("reads the optional lengths file name when case.json has one", () => {
+    expect(parseCaseJson(bytes({ ...valid, lengths: "len.npy" }), "c").files.lengths).toBe(
+      "len.npy",
+    );
+    expect(parseCaseJson(bytes({ ...valid, lengths: null }), "c").files.lengths).toBeNull();
+  });
+
   it.each([
     ["not JSON", new TextEncoder().encode("{"), "not valid JSON: "],
+    [
+      "with lengths not a name",
+      bytes({ ...valid, lengths: [3, 2] }),
+      "field 'lengths' must be a file name",
+    ],
     ["an array", bytes([]), "expected a JSON object"],
     ["without a cell", bytes({ ...valid, cell: undefined }), "field 'cell' must be a cell name"],
     [
@@ -50,6 +63,19 @@ describe("loadReferenceCase", () => {
     expect(c.stateFiles).toEqual({ h: join(BIDIR, "h0.npy"), c: join(BIDIR, "c0.npy") });
     expect(Object.keys(c.expected)).toEqual(["output", "h", "c"]);
     expect(c.input.shape).toHaveLength(3);
+  });
+
+  it("reads the lengths as an Int32Array when a fixture has them, int64 or int32 on disk", () => {
+    for (const [name, want] of [
+      ["lstm_packed_bidir", [7, 4, 1, 5]],
+      ["lstm_packed_batch_first", [3, 6, 6, 2, 5]],
+    ] as const) {
+      const dir = join(FIXTURE_DIR, name);
+      const c = loadReferenceCase(dir);
+      expect(c.lengthsFile).toBe(join(dir, "lengths.npy"));
+      expect(c.lengths).toEqual(Int32Array.from(want));
+    }
+    expect(loadReferenceCase(BIDIR)).toMatchObject({ lengths: null, lengthsFile: null });
   });
 
   it("names case.json when the folder has none", () => {

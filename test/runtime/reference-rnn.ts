@@ -1,5 +1,6 @@
 // Hand-written float64 nn.LSTM (with proj_size) and nn.GRU, straight from PyTorch's documented
 // equations: an oracle independent of the compiler, for random shapes the fixtures do not cover.
+// With lengths, each sample runs alone over its own steps, as pack_padded_sequence makes it.
 import type { Tensor } from "../../src/shared/tensor.js";
 
 export interface RnnConfig {
@@ -62,13 +63,17 @@ function gruStep(w: Weights, sfx: string, H: number, x: Vec, h: Vec): Vec {
   return n.map((nj, j) => (1 - z[j]!) * nj + z[j]! * h[j]!);
 }
 
-/** Sequence-first input [T][B][features]; returns output [T][B][D*H_out] and final states. */
+/**
+ * Sequence-first input [T][B][features]; returns output [T][B][D*H_out] and final states. Sample
+ * b has lengths[b] steps (all T without lengths); its outputs after them are zeros.
+ */
 export function referenceRnn(
   cfg: RnnConfig,
   w: Weights,
   xs: Vec[][],
   h0?: Vec[][],
   c0?: Vec[][],
+  lengths?: readonly number[],
 ): { output: Vec[][]; h: Vec[][]; c: Vec[][] } {
   const H = cfg.hiddenSize;
   const Hout = cfg.projSize > 0 ? cfg.projSize : H;
@@ -85,14 +90,16 @@ export function referenceRnn(
       const k = l * D + d;
       const hs = Array.from({ length: B }, (_, b) => h0?.[k]?.[b] ?? new Array(Hout).fill(0));
       const cs = Array.from({ length: B }, (_, b) => c0?.[k]?.[b] ?? new Array(H).fill(0));
-      for (let s = 0; s < T; s++) {
-        const t = d === 1 ? T - 1 - s : s;
-        for (let b = 0; b < B; b++) {
+      for (let b = 0; b < B; b++) {
+        const n = lengths?.[b] ?? T;
+        for (let s = 0; s < n; s++) {
+          const t = d === 1 ? n - 1 - s : s;
           if (cfg.kind === "lstm")
             [hs[b], cs[b]] = lstmStep(w, sfx, H, layerInput[t]![b]!, hs[b]!, cs[b]!);
           else hs[b] = gruStep(w, sfx, H, layerInput[t]![b]!, hs[b]!);
           out[t]![b]!.push(...hs[b]!);
         }
+        for (let t = n; t < T; t++) out[t]![b]!.push(...new Array<number>(Hout).fill(0));
       }
       hN.push(hs);
       cN.push(cs);

@@ -11,6 +11,7 @@ import {
 } from "./emit-layer.js";
 import { emitConcat, emitCopy, emitElementwise, emitGemm } from "./emit-loops.js";
 import type { Kernel, KernelStage } from "./schedule.js";
+import { sizeFactor, sizeJs } from "./size-js.js";
 import type { CodeWriter } from "./writer.js";
 
 export class JsBackend implements LayerBackend {
@@ -56,6 +57,16 @@ export class JsBackend implements LayerBackend {
 
   emitCopy(id: ValueId, into: CopyTarget): void {
     emitCopy(this.ctx, this.w, id, into);
+  }
+
+  /** An element at a time: a subarray would allocate in the time loop. */
+  emitKeepState(index: number, current: string, next: string): void {
+    const { ctx } = this;
+    const size = ctx.ir.states[index]!.shape[0]!;
+    const row = `b * ${sizeFactor(size, ctx.layout.sizes)} + j`;
+    this.w.line(
+      `for (let j = 0; j < ${sizeJs(size, ctx.layout.sizes)}; j++) ${next}[${row}] = ${current}[${row}]${ctx.ts.bang};`,
+    );
   }
 
   /** The final states are in the caller's arrays unless an odd number of swaps left them here. */

@@ -102,6 +102,12 @@ export class WasmBackend implements LayerBackend {
     this.copy("step", id, target, `${this.ctx.layout.label(id)} into ${what}`);
   }
 
+  /** Within WebAssembly memory: copyWithin allocates nothing. */
+  emitKeepState(index: number, current: string, next: string): void {
+    const [from, to] = [current, next].map((a) => `${a} + b * ${this.arrays.strideOf(a)}`);
+    this.w.line(`f32.copyWithin(${to}, ${from}, ${from} + ${this.stateSize(index)});`);
+  }
+
   emitFinish(): void {
     const { ctx, w } = this;
     w.comment("Outputs and final states back to the caller.");

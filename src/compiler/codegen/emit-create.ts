@@ -45,11 +45,13 @@ export function emitCreate(w: CodeWriter, ts: TsSyntax, publicTypes: readonly st
         "return",
         () => {
           w.block(
-            `forward(${ts.param("input", "Tensor")}, initial = {})`,
+            `forward(${ts.param("input", "Tensor")}, initial = {}, forwardOptions = {})`,
             () => {
-              if (!ts.typed) return void w.line("return (pool ?? stack).forward(input, initial);");
-              // The runtime checks the states it is given (own keys naming states, whole tensors).
-              w.line("const { output, states } = (pool ?? stack).forward(input, initial);");
+              const call = "(pool ?? stack).forward(input, initial, forwardOptions)";
+              if (!ts.typed) return void w.line(`return ${call};`);
+              // The runtime checks what it is given (states: own keys naming states, whole
+              // tensors; options: known keys, lengths from 1 to T).
+              w.line(`const { output, states } = ${call};`);
               w.line("return { output, states: states as States };");
             },
             "},",

@@ -4,6 +4,8 @@
 // is the schedule, written once for both targets; a LayerBackend (backend-js.ts, backend-wasm.ts)
 // says where arrays live and writes the kernels. Buffers are reused across calls, nothing is
 // allocated in the time loop, and states are double-buffered (read this step's, write the next).
+// With sequence lengths, every row is still computed at every step; a sample with no valid step
+// at t then gets its current states back as its next ones, so both buffers hold them.
 import type { ValueId } from "../ir/ir.js";
 import type { EmitContext } from "./emit-context.js";
 import { sourceComments } from "./emit-context.js";
@@ -48,6 +50,8 @@ export interface LayerBackend {
   emitStateIn(index: number, current: string): void;
   emitKernel(stage: KernelStage, kernel: Kernel): void;
   emitCopy(id: ValueId, into: CopyTarget): void;
+  /** Copies row `b` of a state's current buffer into its next one: the sample keeps its state. */
+  emitKeepState(index: number, current: string, next: string): void;
   /** After the time loop: outputs and final states back where the caller reads them. */
   emitFinish(): void;
 }
@@ -122,6 +126,7 @@ function emitTimeLoop(ctx: EmitContext, w: CodeWriter, backend: LayerBackend): v
     emitKernels(ctx, w, backend, "step", ctx.sched.step);
     for (const c of stateCopies(ctx.ir, ctx.layout)) backend.emitCopy(c.id, { state: c.state });
     if (!outputInLoop(ctx)) backend.emitCopy(ctx.ir.output, "output");
+    emitKeptStates(ctx, w, backend);
     w.comment("This step's next values become the current ones.");
     for (const s of ctx.ir.states) {
       const { current, next } = ctx.layout.states.get(s.name)!;
@@ -134,9 +139,27 @@ function emitTimeLoop(ctx: EmitContext, w: CodeWriter, backend: LayerBackend): v
   });
 }
 
+/**
+ * Samples without a valid step at t (t >= their length: finished, or in reverse not yet started)
+ * keep their states: what the step computed for them is overwritten with the current values.
+ */
+function emitKeptStates(ctx: EmitContext, w: CodeWriter, backend: LayerBackend): void {
+  if (ctx.ir.states.length === 0) return;
+  w.comment("A sample past its length keeps its states (in reverse: until its last step).");
+  w.block("if (lengths !== null)", () =>
+    w.block("for (let b = 0; b < B; b++)", () => {
+      w.line(`if (t < lengths[b]${ctx.ts.bang}) continue;`);
+      ctx.ir.states.forEach((s, i) => {
+        const { current, next } = ctx.layout.states.get(s.name)!;
+        backend.emitKeepState(i, current, next);
+      });
+    }),
+  );
+}
+
 function emitRun(ctx: EmitContext, w: CodeWriter, backend: LayerBackend): void {
   const allocateArgs = backend.allocateParams.join(", ");
-  w.line("const { states, inSize, outStride, outOffset, reverse } = job;");
+  w.line("const { states, inSize, outStride, outOffset, reverse, lengths } = job;");
   w.line("const T = job.steps;");
   w.line("const B = job.batch;");
   w.line(

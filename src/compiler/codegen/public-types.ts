@@ -36,10 +36,14 @@ ${keys.map((k) => `  readonly ${k}: Tensor<Float32Array>;`).join("\n")}
 };
 
 export interface Model {
-  /** Input (T, B, I), or (B, T, I) with batchFirst; initial states default to zeros. */
+  /**
+   * Input (T, B, I), or (B, T, I) with batchFirst; initial states default to zeros. With
+   * \`{ lengths }\`, sample b has lengths[b] valid steps, as in pack_padded_sequence.
+   */
   forward(
     input: Tensor,
     initial?: ${initial},
+    options?: ForwardOptions,
   ): { readonly output: Tensor<Float32Array>; readonly states: States };
   /** Stops the worker threads of \`threads\` (the model then runs on one); idle ones never keep Node alive. */
   close(): void;

@@ -53,10 +53,24 @@ export interface StackOptions {
    * per thread, when the work is worth a wake-up. Results equal one thread's bit for bit.
    */
   readonly threads?: number;
-  /** Names for error messages: where the weights, the input and each initial state came from. */
+  /**
+   * Names for error messages: where the weights, the input, each initial state and the sequence
+   * lengths came from.
+   */
   readonly sources?: {
     readonly weights?: string;
     readonly input?: string;
     readonly states?: Readonly<Record<string, string>>;
+    readonly lengths?: string;
   };
+}
+
+/** What a forward takes besides the input and the initial states. */
+export interface ForwardOptions {
+  /**
+   * Per sample, its number of valid steps, from 1 to T (as PyTorch's pack_padded_sequence and
+   * ONNX's sequence_lens): outputs past it are zeros, final states are those of its last valid
+   * step, and the reverse direction starts there. Absent: every sample has all T steps.
+   */
+  readonly lengths?: Int32Array | readonly number[];
 }

@@ -394,6 +394,74 @@ function checkComplete(cells, source) {
   }
   return cells;
 }
+const OPTIONS = "forward options";
+const KNOWN = ["lengths"];
+/** What a value is, for a message: `Float32Array`, `string`, `null`. */
+function kindOf(v) {
+  if (v === null) return "null";
+  if (typeof v !== "object") return typeof v;
+  return Array.isArray(v) ? "Array" : Object.prototype.toString.call(v).slice(8, -1).slice(0, 40);
+}
+/** A length as a message shows it: numbers as they are, strings quoted, objects by their kind. */
+function shown(v) {
+  if (typeof v === "string") return JSON.stringify(v.slice(0, 20));
+  return typeof v === "object" && v !== null ? kindOf(v) : String(v);
+}
+/**
+ * The lengths of a forward of T steps and B samples from the caller's `options` (absent, or an
+ * object with own keys among KNOWN), each an integer from 1 to T; null when none are given or
+ * every sample has all T steps. A DataError names `source` (the file or argument) otherwise.
+ */
+function forwardLengths(options, T, B, source) {
+  if (options === undefined || options === null) return null;
+  if (typeof options !== "object" || Array.isArray(options)) {
+    const detail = `expected an object such as { lengths }, found ${kindOf(options)}`;
+    throw new DataError(OPTIONS, null, detail);
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.includes(key)) {
+      const detail = `unknown option '${key.slice(0, 100)}' (known: ${KNOWN.join(", ")})`;
+      throw new DataError(OPTIONS, null, detail);
+    }
+  }
+  const given = Object.hasOwn(options, "lengths") ? options.lengths : undefined;
+  return given === undefined ? null : checkLengths(given, T, B, source);
+}
+/** `given` as B lengths from 1 to T, copied (later changes to the caller's array do not count). */
+function checkLengths(given, T, B, source) {
+  if (!(given instanceof Int32Array) && !Array.isArray(given)) {
+    const detail = `expected an Int32Array or an array of integers, one per sample, found ${kindOf(given)}`;
+    throw new DataError(source, null, detail);
+  }
+  const values = given;
+  if (values.length !== B) {
+    const detail = `expected ${B} lengths, one per sample of the batch, found ${values.length}`;
+    throw new DataError(source, null, detail);
+  }
+  const lengths = new Int32Array(B);
+  let full = true;
+  for (let b = 0; b < B; b++) {
+    const v = values[b];
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > T) {
+      const detail = `sample ${b} has length ${shown(v)}`;
+      const want = T > 0 ? `expected an integer from 1 to ${T}, the input's steps` : null;
+      throw new DataError(
+        source,
+        null,
+        want ? `${detail}: ${want}` : `${detail}, but the input has no steps`,
+      );
+    }
+    lengths[b] = v;
+    full &&= v === T;
+  }
+  return full ? null : lengths;
+}
+/** Zeros the features of a seq-first (T, B, F) sequence at each sample's steps past its length. */
+function zeroPadding(ys, T, B, F, lengths) {
+  for (let b = 0; b < B; b++) {
+    for (let t = lengths[b]; t < T; t++) ys.fill(0, (t * B + b) * F, (t * B + b + 1) * F);
+  }
+}
 const ALLOCATION_FAILED =
   /Array buffer allocation failed|Invalid typed array length|Invalid array buffer length|could not allocate memory|above the upper bound|Out of memory/i;
 function withMemory(source, what, run) {
@@ -476,6 +544,7 @@ function checkFloats(floats, source, what) {
 function createStack(meta, weights, options, arrayType, makeKernel) {
   const weightSource = options.sources?.weights ?? "weights";
   const inputSource = options.sources?.input ?? "input";
+  const lengthsSource = options.sources?.lengths ?? "lengths";
   const batchFirst = options.batchFirst ?? false;
   const stack = splitLayers(meta, weights, weightSource);
   const cache = new Map();
@@ -491,9 +560,10 @@ function createStack(meta, weights, options, arrayType, makeKernel) {
   const inputSize = evalSize(meta.input.shape[0], known);
   if (inputSize !== null) prepare(inputSize);
   let busy = false;
-  const forward = (input, initial, into) => {
+  const forward = (input, initial, forwardOptions, into) => {
     const { T, B, I } = sequenceDims(input, batchFirst, inputSource);
     const given = initialStates(meta, initial, options);
+    const lengths = forwardLengths(forwardOptions, T, B, lengthsSource);
     const layers = withMemory(weightSource, "building the layers", () => prepare(I));
     const { directions: D, outFeatures: F, stateSizes } = describeLayers(layers);
     const count = layers.length * D;
@@ -514,7 +584,8 @@ function createStack(meta, weights, options, arrayType, makeKernel) {
           ? input.data
           : copyInto(new arrayType(T * B * I), input.data);
       const last = batchFirst ? null : output;
-      const run = () => runLayers(layers, xs, I, T, B, states, arrayType, last);
+      const run = () =>
+        runLayers(layers, { xs, inSize: I, T, B, lengths }, states, arrayType, last);
       const ys = withMemory(inputSource, `for a (T=${T}, B=${B}) forward`, run);
       if (batchFirst) transpose(ys, T, B, F, output);
     }
@@ -530,11 +601,11 @@ function createStack(meta, weights, options, arrayType, makeKernel) {
   };
   return {
     describe: (size) => describeLayers(prepare(size)),
-    forward(input, initial, into) {
+    forward(input, initial, forwardOptions, into) {
       if (busy) throw reentered();
       busy = true;
       try {
-        return forward(input, initial, into);
+        return forward(input, initial, forwardOptions, into);
       } finally {
         busy = false;
       }
@@ -606,10 +677,12 @@ function allocateResult(arrayType, outputLength, rows, stateSizes) {
   return { output: block.subarray(0, outputLength), states };
 }
 /**
- * Runs the layers in turn, each on the one before's outputs, and returns the last one's
- * (T, B, D * outSize) outputs, written into `last` when given. `states` are (L*D, B, size).
+ * Runs the layers in turn, each on the one before's outputs (zeros past each sample's length),
+ * and returns the last one's (T, B, D * outSize) outputs, written into `last` when given.
+ * `states` are (L*D, B, size).
  */
-function runLayers(layers, input, inputSize, T, B, states, arrayType, last) {
+function runLayers(layers, input, states, arrayType, last) {
+  const { T, B, lengths } = input;
   const D = layers[0].length;
   const count = layers.length * D;
   const stateSizes = layers[0][0].stateSizes;
@@ -620,8 +693,7 @@ function runLayers(layers, input, inputSize, T, B, states, arrayType, last) {
       const part = B * stateSizes[i];
       return data.subarray(j * part, (j + 1) * part);
     });
-  let xs = input;
-  let inSize = inputSize;
+  let { xs, inSize } = input;
   for (let k = 0; k < layers.length; k++) {
     const directions = layers[k];
     const outSize = directions[0].outSize;
@@ -637,8 +709,10 @@ function runLayers(layers, input, inputSize, T, B, states, arrayType, last) {
         steps: T,
         batch: B,
         reverse: d === 1,
+        lengths,
       });
     }
+    if (lengths) zeroPadding(ys, T, B, D * outSize, lengths);
     xs = ys;
     inSize = D * outSize;
   }
@@ -683,7 +757,7 @@ function splitRows(B, threads, maxPieces, work) {
   const edge = (k) => Math.floor((k * B) / pieces);
   return Array.from({ length: pieces }, (_, k) => edge(k + 1) - edge(k));
 }
-/** A piece's tensors, seq-first, from float `base` on: input, each state, output. */
+/** A piece's tensors, seq-first, from float `base` on: input, each state, output, lengths. */
 function pieceLayout(base, T, rows, I, shape) {
   let at = base;
   const input = at;
@@ -696,10 +770,12 @@ function pieceLayout(base, T, rows, I, shape) {
   });
   const output = at;
   at += T * rows * shape.outFeatures;
-  return { input, states, output, end: at };
+  const lengths = at;
+  at += rows;
+  return { input, states, output, lengths, end: at };
 }
 /** Runs the stack on one piece in place: initial states are read, final ones written back. */
-function runPiece(stack, floats, layout, T, rows, I, shape) {
+function runPiece(stack, floats, layout, { T, rows, I, withLengths }, shape) {
   const count = shape.layers * shape.directions;
   const input = {
     data: floats.subarray(layout.input, layout.input + T * rows * I),
@@ -709,7 +785,10 @@ function runPiece(stack, floats, layout, T, rows, I, shape) {
   const states = shape.stateSizes.map((size, i) =>
     floats.subarray(layout.states[i], layout.states[i] + count * rows * size),
   );
-  stack.forward(input, {}, { output, states });
+  const lengths = withLengths
+    ? new Int32Array(floats.buffer, floats.byteOffset + 4 * layout.lengths, rows)
+    : undefined;
+  stack.forward(input, {}, lengths ? { lengths } : {}, { output, states });
 }
 /**
  * Copies rows [b0, b0 + rows) between a whole tensor and a piece's region (seq-first): a
@@ -775,6 +854,8 @@ const Control = {
   FEATURES: 6,
   NEXT: 7,
   PIECES: 8,
+  /** 1 when the pieces carry sequence lengths (each in its region, as Int32 words), else 0. */
+  LENGTHS: 9,
   /** Then per piece k: its region's first float at FIRST_PIECE + 2k, its rows after it. */
   FIRST_PIECE: 10,
 };
@@ -822,11 +903,13 @@ function runClaimedPieces(stack, control, floats) {
   const T = Atomics.load(control, Control.STEPS);
   const I = Atomics.load(control, Control.FEATURES);
   const pieces = Atomics.load(control, Control.PIECES);
+  const withLengths = Atomics.load(control, Control.LENGTHS) === 1;
   const shape = stack.describe(I);
   for (let k; (k = Atomics.add(control, Control.NEXT, 1)) < pieces;) {
     const base = Atomics.load(control, Control.FIRST_PIECE + 2 * k);
     const rows = Atomics.load(control, Control.FIRST_PIECE + 2 * k + 1);
-    runPiece(stack, floats, pieceLayout(base, T, rows, I, shape), T, rows, I, shape);
+    const layout = pieceLayout(base, T, rows, I, shape);
+    runPiece(stack, floats, layout, { T, rows, I, withLengths }, shape);
   }
 }
 // CommonJS, evaluated by each worker: imports the module and serves, or reports why it cannot.
@@ -864,6 +947,7 @@ function createThreadPool(meta, weights, options, moduleUrl, stack, makeStack) {
   const workers = startWorkers(wt, threads - 1, moduleUrl, control, weights, options);
   const batchFirst = options.batchFirst ?? false;
   const inputSource = options.sources?.input ?? "input";
+  const lengthsSource = options.sources?.lengths ?? "lengths";
   // Pieces are seq-first; a batch-first stack needs a seq-first twin on the calling thread.
   let pieceStack = batchFirst ? null : stack;
   let data = new SharedArrayBuffer(0);
@@ -909,13 +993,14 @@ function createThreadPool(meta, weights, options, moduleUrl, stack, makeStack) {
     }
     return new Float32Array(data);
   };
-  const forward = (input, initial) => {
+  const forward = (input, initial, forwardOptions) => {
     const { T, B, I } = sequenceDims(input, batchFirst, inputSource);
     const given = initialStates(meta, initial, options);
+    const lengths = forwardLengths(forwardOptions, T, B, lengthsSource);
     const shape = stack.describe(I);
     const F = shape.outFeatures;
     const rows = closed || T === 0 ? [B] : planPieces(T, B, I, F, threads);
-    if (rows.length === 1) return stack.forward(input, initial);
+    if (rows.length === 1) return stack.forward(input, initial, forwardOptions);
     const count = shape.layers * shape.directions;
     meta.states.forEach((s, i) => {
       const t = given.get(s.name);
@@ -928,6 +1013,8 @@ function createThreadPool(meta, weights, options, moduleUrl, stack, makeStack) {
     checkFloats(end, inputSource, "the threads' shared buffer");
     const floats = withMemory(inputSource, "for the threads' shared buffer", () => reserve(end));
     const copier = new RowCopier(floats, T, B, batchFirst);
+    // Lengths are integers: an Int32Array on the same shared memory holds them.
+    const ints = lengths && new Int32Array(floats.buffer, 0, floats.length);
     const firstRow = rows.map((_, k) => rows.slice(0, k).reduce((a, b) => a + b, 0));
     rows.forEach((n, k) => {
       const at = layouts[k];
@@ -937,12 +1024,14 @@ function createThreadPool(meta, weights, options, moduleUrl, stack, makeStack) {
         if (t) copier.state(t.data, at.states[i], firstRow[k], n, shape.stateSizes[i], true);
         else floats.fill(0, at.states[i], at.states[i] + count * n * shape.stateSizes[i]);
       });
+      if (lengths && ints) ints.set(lengths.subarray(firstRow[k], firstRow[k] + n), at.lengths);
       Atomics.store(control, Control.FIRST_PIECE + 2 * k, at.input);
       Atomics.store(control, Control.FIRST_PIECE + 2 * k + 1, n);
     });
     Atomics.store(control, Control.STEPS, T);
     Atomics.store(control, Control.FEATURES, I);
     Atomics.store(control, Control.PIECES, rows.length);
+    Atomics.store(control, Control.LENGTHS, lengths ? 1 : 0);
     Atomics.store(control, Control.NEXT, 0);
     Atomics.store(control, Control.PENDING, workers.length);
     Atomics.add(control, Control.GENERATION, 1);
@@ -962,12 +1051,12 @@ function createThreadPool(meta, weights, options, moduleUrl, stack, makeStack) {
   let busy = false;
   const pool = {
     close,
-    forward(input, initial) {
+    forward(input, initial, forwardOptions) {
       // The shared floats and control words serve one forward at a time.
       if (busy) throw reentered();
       busy = true;
       try {
-        return forward(input, initial);
+        return forward(input, initial, forwardOptions);
       } finally {
         busy = false;
       }
