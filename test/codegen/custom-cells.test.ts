@@ -17,6 +17,7 @@ import { compileOrThrow } from "../../src/index.js";
 import { importKernel } from "../../src/kernel.js";
 import type { StackResult } from "../../src/embedded/stack-types.js";
 import { rng } from "../helpers/random.js";
+import { PHASED_LSTM } from "../passes/custom-cells.js";
 import {
   ALLOCATION,
   FLOAT32_TOLERANCE,
@@ -446,6 +447,12 @@ c' = f * c + i * g
 h' = o * cell(c')
 output h'
 `,
+  },
+  {
+    name: "phased_lstm",
+    covers: "floor (a phase), sin and cos (a time encoding) in the time loop: Phased LSTM",
+    stackable: true,
+    text: PHASED_LSTM,
   },
   {
     name: "cifg_lstm",
