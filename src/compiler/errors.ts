@@ -135,6 +135,14 @@ export const sizeNotLearnable = (name: string, span: Span): Diagnostic =>
 export const tooManyParts = (what: string, span: Span): Diagnostic =>
   error("E223", `${what} has too many parts (the limit is ${MAX_PARTS})`, span);
 
+/** A default or activation argument that is not constant arithmetic (resolve/constants.ts). */
+export const notConstant = (what: string, found: string, span: Span): Diagnostic =>
+  error(
+    "E230",
+    `${what} must be a number or arithmetic on numbers (+, -, *, /), not ${found}`,
+    span,
+  );
+
 /** Lowering (E3xx): the cell, functions inlined, past MAX_OPERATIONS (dsl/limits.ts). */
 export const tooManyOperations = (span: Span): Diagnostic =>
   error(

@@ -105,6 +105,9 @@ describe("cellc check", () => {
     const ok = cellc(["check", "cells/lstm.cell", "--act", "gate=hard_sigmoid(0.25, 0.5)"]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain("slots gate=hard_sigmoid(0.25, 0.5), cand=tanh, cell=tanh");
+    // Arguments may be arithmetic; the summary shows the numbers they compute.
+    const arithmetic = cellc(["check", "cells/lstm.cell", "--act", "gate=hard_sigmoid(1/4, 1/2)"]);
+    expect(arithmetic.stdout).toBe(ok.stdout);
     const bad = cellc(["check", "cells/lstm.cell", "--act", "gate=hard_sigmoidd"]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(
