@@ -143,6 +143,22 @@ export const notConstant = (what: string, found: string, span: Span): Diagnostic
     span,
   );
 
+/** A slot's activation that returns another shape than its argument's (`fn zero(v) = 0`). */
+export const activationChangesShape = (
+  slot: string,
+  activation: string,
+  shapes: { readonly argument: string; readonly result: string },
+  binding: Span,
+  use: Span,
+): Diagnostic => ({
+  ...error(
+    "E231",
+    `activation '${activation}' bound to slot '${slot}' returns shape ${shapes.result} for an argument of shape ${shapes.argument} (an activation must keep the shape)`,
+    binding,
+  ),
+  related: { span: use, message: `slot '${slot}' is applied to ${shapes.argument} here` },
+});
+
 /** Lowering (E3xx): the cell, functions inlined, past MAX_OPERATIONS (dsl/limits.ts). */
 export const tooManyOperations = (span: Span): Diagnostic =>
   error(

@@ -39,6 +39,7 @@ function paramsOf(callee: SlotTarget["callee"]): readonly ParamSpec[] {
 function bindSlot(
   slot: string,
   spec: ActivationSpec,
+  source: SourceText | undefined,
   scopes: readonly Scope[],
   used: Set<Symbol>,
   report: (d: Diagnostic) => void,
@@ -90,7 +91,8 @@ function bindSlot(
     const what = `argument '${p.name}' of activation '${name}'`;
     return arg ? constantValue(arg, what, notConstant) : p.default!;
   });
-  return constant ? { slot, activation: name, callee, extra } : null;
+  const binding = source ? { span: spec.span, source } : { span: spec.span };
+  return constant ? { slot, activation: name, callee, extra, binding } : null;
 }
 
 export function resolveSlots(
@@ -114,9 +116,9 @@ export function resolveSlots(
       diagnostics.push(override ? { ...diag, source: override.source } : diag);
     // The file's own binding must be valid even when overridden: a file is right or wrong by itself.
     const push = (diag: Diagnostic) => diagnostics.push(diag);
-    const own = bindSlot(d.name.name, d.binding, scopes, used, push, diagnostics);
+    const own = bindSlot(d.name.name, d.binding, undefined, scopes, used, push, diagnostics);
     const target = override
-      ? bindSlot(d.name.name, override.spec, scopes, used, report, diagnostics)
+      ? bindSlot(d.name.name, override.spec, override.source, scopes, used, report, diagnostics)
       : own;
     if (target) targets.set(d.name.name, target);
   }
