@@ -212,14 +212,8 @@ class Lowerer {
     const target = this.r.slots.get(ref.callee.name)!;
     const extra = target.extra.map((v) => this.builder.constant(v, span));
     // A slot's function is the user's choice, wherever it is defined: errors point at the use.
-    const slot = ref.callee.name;
-    return {
-      callee: target.callee,
-      args: [...args, ...extra],
-      callSite: callSite ?? span,
-      span,
-      slot,
-    };
+    const [slot, all] = [ref.callee.name, [...args, ...extra]];
+    return { callee: target.callee, args: all, callSite: callSite ?? span, span, slot };
   }
 
   // Called straight from `expr`: a chain of functions costs two stack frames a link.
