@@ -455,6 +455,26 @@ output h'
     text: PHASED_LSTM,
   },
   {
+    name: "trig_stages",
+    stages: { p: "weight", q: "sequence", r: "step" },
+    covers: "sin, cos and floor at load time (params), before the loop (input) and in the loop",
+    stackable: true,
+    text: `
+cell trig_stages
+size I, H
+input x : [I]
+state h : [H]
+param W : [H, I]
+param U : [H, H]
+param w : [H]
+let p = cos(3 * w) - floor(w * 4) / 4
+let q = sin(W @ x * 2)
+let r = sin(U @ h + q) * cos(h * 2 - p)
+h' = tanh(r + p * h)
+output h'
+`,
+  },
+  {
     name: "cifg_lstm",
     covers: "coupled input-forget gate LSTM (three gate blocks)",
     stackable: true,
