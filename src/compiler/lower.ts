@@ -7,11 +7,18 @@
 import type { Diagnostic, Span } from "../diagnostics.js";
 import type { BinaryOperator, DeclOf, Expr, ExprOf } from "../dsl/ast.js";
 import { MAX_OPERATIONS } from "../dsl/limits.js";
-import { divideSize, formatSymbolicShape, scaleSize, shapeEquals } from "../shared/size.js";
+import {
+  divideSize,
+  formatSymbolicShape,
+  scaleSize,
+  shapeEquals,
+  sizeVar,
+} from "../shared/size.js";
 import { IRBuilder } from "./ir/builder.js";
 import * as E from "./errors.js";
 import type { BinaryOp, CellIR, Op, ValueId } from "./ir/ir.js";
 import type { BoundArg, Callee, Resolution } from "./resolve/resolution.js";
+import type { Reduction } from "./resolve/builtins.js";
 import { dce } from "./passes/dce.js";
 import { inferShape } from "./ir/shape-rules.js";
 
@@ -195,6 +202,8 @@ class Lowerer {
         return this.letValues(ref.decl)[ref.index] ?? null;
       case "fnParam":
         return env.args[ref.index] ?? null;
+      case "size":
+        return this.builder.emit("size", [], { size: sizeVar(ref.name) }, e.span, ref.name);
     }
   }
 
@@ -232,7 +241,22 @@ class Lowerer {
     if (prim.kind === "unary" || prim.kind === "binary") return this.op(prim.op, args, span);
     if (prim.kind === "select") return this.op("select", args, span);
     if (prim.kind === "concat") return this.op("concat", args, span);
+    if (prim.kind === "reduce") return this.reduce(prim.op, args, span);
     throw new Error("internal: split outside a let reached lowering");
+  }
+
+  /** sum(x); mean(x) = sum(x) / (x's length, a size); dot(a, b) = sum(a * b). */
+  private reduce(op: Reduction, args: readonly Value[], span: Span): Value {
+    const operand = op === "dot" ? this.op("mul", args, span) : (args[0] ?? null);
+    if (operand !== null && op === "dot" && this.builder.node(operand).shape.length !== 1) {
+      const shape = formatSymbolicShape(this.builder.node(operand).shape);
+      this.diagnostics.push(E.shapeMismatch(`dot takes two vectors, not ${shape}`, span));
+      return null;
+    }
+    const total = this.op("sum", [operand], span);
+    if (op !== "mean" || total === null) return total;
+    const length = this.builder.node(operand!).shape[0]!;
+    return this.op("div", [total, this.builder.emit("size", [], { size: length }, span)], span);
   }
 
   /** Past the budget everything is poison, reported once: what is left then takes no time. */

@@ -57,6 +57,55 @@ interface CustomCell {
 
 const CELLS: readonly CustomCell[] = [
   {
+    name: "layer_norm_rnn",
+    stages: { z: "step", xs: "sequence" },
+    covers:
+      "layer norm in the time loop (mean, variance, a reduction fused into the loop making its operand), dot, sizes as numbers, a reduction of the input before the loop",
+    stackable: true,
+    text: `
+cell layer_norm_rnn
+size I, H
+input x : [I]
+state h : [H]
+param W : [H, I]
+param U : [H, H]
+param gamma : [H] = 1
+param beta : [H] = 0
+let z = W @ x + U @ h
+let d = z - mean(z)
+let n = d / sqrt(mean(d * d) + 0.00001) * gamma + beta
+let xs = sum(x) / I
+h' = tanh(n) + 0.01 * xs + dot(h, h) / H * 0.01
+output h'
+`,
+  },
+  {
+    name: "reductions_everywhere",
+    stages: { wsum: "weight", wmean: "weight", xm: "sequence", xc: "sequence", hm: "step" },
+    covers:
+      "sums at load time (of weights), before the loop (of the input), in the loop (of states and slices); a per-row number read by several loops, used as a state update's factor, reduced again",
+    stackable: true,
+    text: `
+cell reductions_everywhere
+size I, H
+input x : [I]
+state h : [2*H]
+state c : [H]
+param W : [2*H, I]
+param v : [H]
+let wsum = sum(v)
+let wmean = mean(v * v) + 1
+let xm = mean(x)
+let xc = (x - xm) / (1 + abs(xm))
+let z = tanh(W @ xc + h) / wmean
+let lo, hi = split(z, 2)
+let hm = sum(lo) / (1 + sum(hi * hi))
+h' = z * (1 + 0.1 * hm) + 0.01 * wsum
+c' = 0.5 * c + 0.5 * tanh(hi - mean(hi)) * (1 + 0.1 * hm)
+output concat(h', c' * dot(c, c) / H)
+`,
+  },
+  {
     name: "concat_lstm",
     covers: "concat of a state and the input inside the time loop, one matrix on [h; x]",
     stackable: true,

@@ -264,6 +264,7 @@ class LoopCall {
       this.scalars.push({ expr: home.expr, what: this.ctx.layout.label(id) });
       return { kind: "scalar", index: this.scalars.length - 1 };
     }
-    return { kind: "array", operand: this.operandFor(home, this.ctx.layout.label(id)) };
+    const operand = this.operandFor(home, this.ctx.layout.label(id));
+    return home.rowScalar ? { kind: "rowScalar", operand } : { kind: "array", operand };
   }
 }

@@ -35,8 +35,11 @@ export function indexExpr(
   index: string,
 ): string {
   if (home.kind !== "array") throw new Error("internal: indexing a scalar");
-  const parts = [base, isZero(home.offset) ? null : sizeJs(home.offset, ctx.layout.sizes), index];
-  return parts.filter((p) => p !== null).join(" + ");
+  // A per-row scalar has one element per row, whatever unit reads it.
+  const element = home.rowScalar ? null : index;
+  const offset = isZero(home.offset) ? null : sizeJs(home.offset, ctx.layout.sizes);
+  const parts = [base, offset, element];
+  return parts.filter((p) => p !== null).join(" + ") || "0";
 }
 
 /**

@@ -42,6 +42,11 @@ function statementNodes(ctx: EmitContext, n: Node): Node[] {
   return out;
 }
 
+/**
+ * A fused loop: for every row, the element-wise nodes unit by unit (each statement preceded by the
+ * `.cell` lines it computes), with each reduction accumulated in the same pass and stored once the
+ * row is done. A loop of per-row numbers (`scalar`) has no unit loop.
+ */
 export function emitElementwise(
   ctx: EmitContext,
   w: CodeWriter,
@@ -56,20 +61,34 @@ export function emitElementwise(
     if (ctx.sched.inlined.has(id)) return renderNode(ctx.ir.nodes[id]!, render, ctx.helpers);
     return atom(element(ctx, rows, ctx.layout.home(id), "j"));
   };
+  const before = new CodeWriter();
   const body = new CodeWriter();
+  const after = new CodeWriter();
   for (const n of kernel.nodes) {
     if (ctx.sched.inlined.has(n.id)) continue;
     const name = ctx.layout.nameOf(n.id);
     sourceComments(ctx, body, statementNodes(ctx, n));
+    if (n.op === "sum") {
+      // In float64, in unit order, as the interpreter sums.
+      before.line(`let ${name} = 0;`);
+      body.line(`${name} += ${render(n.args[0]).text};`);
+      after.line(`${store(ctx, rows, ctx.layout.home(n.id), "0")} = ${name};`);
+      continue;
+    }
     body.line(`const ${name} = ${renderNode(n, render, ctx.helpers).text};`);
     locals.add(n.id);
     if (ctx.sched.materialized.has(n.id))
       body.line(`${store(ctx, rows, ctx.layout.home(n.id), "j")} = ${name};`);
     if (n.id === outputId) body.line(`ys[${rows.outputBase()} + j] = ${name};`);
   }
-  const length = sizeJs(kernel.length, ctx.layout.sizes);
   const inner = new CodeWriter();
-  inner.block(`for (let j = 0; j < ${length}; j++)`, () => inner.lines(body.toLines()));
+  inner.lines(before.toLines());
+  if (kernel.scalar) inner.lines(body.toLines());
+  else {
+    const length = sizeJs(kernel.length, ctx.layout.sizes);
+    inner.block(`for (let j = 0; j < ${length}; j++)`, () => inner.lines(body.toLines()));
+  }
+  inner.lines(after.toLines());
   emitSampleLoop(w, stage, rows, inner.toLines());
 }
 

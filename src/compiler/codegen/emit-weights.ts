@@ -118,6 +118,18 @@ function emitColumns(ctx: EmitContext, w: CodeWriter, n: Extract<Node, { op: "co
   });
 }
 
+/** A load-time vector's sum, in float64 and in order, as the interpreter sums. */
+function emitSum(ctx: EmitContext, w: CodeWriter, n: Extract<Node, { op: "sum" }>): void {
+  const name = ctx.layout.nameOf(n.id);
+  const home = ctx.layout.home(n.args[0]);
+  if (home.kind !== "array") throw new Error("internal: sum of a scalar");
+  const length = sizeJs(ctx.ir.nodes[n.args[0]]!.shape[0]!, ctx.layout.sizes);
+  w.line(`let ${name} = 0;`);
+  w.line(
+    `for (let k = 0; k < ${length}; k++) ${name} += ${read(ctx, home.array, indexExpr(ctx, null, home, "k"))};`,
+  );
+}
+
 /** Values that depend on the weights only, computed once per layer. */
 export function emitWeightStage(ctx: EmitContext, w: CodeWriter): void {
   const nodes = ctx.sched.weight.filter((n) => n.op !== "slice");
@@ -130,6 +142,7 @@ export function emitWeightStage(ctx: EmitContext, w: CodeWriter): void {
     else if (n.op === "matvec" || n.op === "affine") emitProduct(ctx, w, n);
     else if (n.op === "concat") emitConcat(ctx, w, n);
     else if (n.op === "columns") emitColumns(ctx, w, n);
+    else if (n.op === "sum") emitSum(ctx, w, n);
     else throw new Error(`internal: ${n.op} at load time`);
   }
 }

@@ -4,6 +4,7 @@
 import { type Size, addSizes, sizeConst } from "../../shared/size.js";
 import type { CellIR, ValueId } from "../ir/ir.js";
 import { numberLiteral } from "./literals.js";
+import { sizeJs } from "./size-js.js";
 import type { NameManager } from "./names.js";
 import type { Schedule } from "./schedule.js";
 
@@ -19,6 +20,8 @@ export type Home =
       /** Elements per row (null for load-time arrays, which have no rows). */
       readonly stride: Size | "inSize" | null;
       readonly offset: Size;
+      /** One number per row (a reduction, or arithmetic on one): every unit reads that number. */
+      readonly rowScalar?: true;
     };
 
 export interface Layout {
@@ -102,13 +105,14 @@ export function planLayout(ir: CellIR, sched: Schedule, names: NameManager): Lay
   for (const id of sched.materialized) {
     if (homedToState.has(id)) continue;
     const rows: RowKind = sched.stage[id] === "sequence" ? "sequence" : "batch";
-    buffers.push({ name: bufferOf(id), rows, length: ir.nodes[id]!.shape[0]! });
+    buffers.push({ name: bufferOf(id), rows, length: ir.nodes[id]!.shape[0] ?? sizeConst(1) });
   }
 
   const home = (id: ValueId): Home => {
     const n = ir.nodes[id]!;
     const zero = sizeConst(0);
     if (n.op === "const") return { kind: "scalar", expr: numberLiteral(n.value) };
+    if (n.op === "size") return { kind: "scalar", expr: sizeJs(n.size, sizes) };
     if (n.op === "slice") {
       const source = home(n.args[0]);
       if (source.kind === "scalar") throw new Error("internal: slice of a scalar");
@@ -133,6 +137,9 @@ export function planLayout(ir: CellIR, sched: Schedule, names: NameManager): Lay
     }
     const array = homedToState.get(id) ?? bufferOf(id);
     const row: RowKind = sched.stage[id] === "sequence" ? "sequence" : "batch";
+    if (n.shape.length === 0) {
+      return { kind: "array", array, row, stride: sizeConst(1), offset: zero, rowScalar: true };
+    }
     return { kind: "array", array, row, stride: n.shape[0]!, offset: zero };
   };
   const label = (id: ValueId) => baseName(ir, id, users[id] ?? []);

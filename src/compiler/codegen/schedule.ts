@@ -3,7 +3,10 @@
 // concat, or one fused loop over batch rows and units for a run of element-wise nodes). Inside a
 // fused loop a value used once is inlined into its consumer (up to MAX_INLINE_DEPTH levels); a
 // value needed elsewhere gets a buffer ("materialized"). Slices are views and cost nothing.
-import { type Size, sizeKey } from "../../shared/size.js";
+// A reduction (`sum`) accumulates in the loop that computes its operand, so it costs no pass of
+// its own; what reads its result (one number per row) starts a later loop. Arithmetic on such
+// per-row numbers runs in a loop of its own with one element per row (`scalar`).
+import { type Size, sizeConst, sizeKey } from "../../shared/size.js";
 import type { CellIR, Node, NodeOf, Stage, ValueId } from "../ir/ir.js";
 import { isBinary, isUnary, rootsOf } from "../ir/ir.js";
 
@@ -16,7 +19,13 @@ export type GemmNode = NodeOf<"matvec"> | NodeOf<"affine">;
 export type Kernel =
   | { readonly kind: "gemm"; readonly node: GemmNode }
   | { readonly kind: "concat"; readonly node: NodeOf<"concat"> }
-  | { readonly kind: "loop"; readonly length: Size; readonly nodes: readonly Node[] };
+  | {
+      readonly kind: "loop";
+      readonly length: Size;
+      readonly nodes: readonly Node[];
+      /** One element per row: arithmetic on per-row numbers such as a mean. */
+      readonly scalar: boolean;
+    };
 
 export interface Schedule {
   readonly stage: readonly Stage[];
@@ -39,26 +48,60 @@ export interface Schedule {
  */
 const MAX_INLINE_DEPTH = 16;
 
+/** Whether a node is computed in a loop over units, element by element. */
 export function isElementwise(n: Node): boolean {
   return isUnary(n) || isBinary(n) || n.op === "select";
 }
 
 function leafStage(n: Node): Stage {
-  if (n.op === "param" || n.op === "const") return "weight";
+  if (n.op === "param" || n.op === "const" || n.op === "size") return "weight";
   return n.op === "input" ? "sequence" : "step";
 }
 
 /**
  * Stages as the `hoist` pass left them; without it, every computed vector runs every step. A
- * computed scalar or matrix can only come from weights and constants (no op reduces a vector),
- * so it is computed at load time either way.
+ * computed scalar or matrix runs at load time when it depends on weights and constants alone
+ * (a matrix always does), and at every step when it reduces a vector.
  */
 function stagesOf(ir: CellIR): Stage[] {
-  return ir.nodes.map((n) => {
-    if (n.stage) return n.stage;
-    if (n.args.length === 0) return leafStage(n);
-    return n.shape.length === 1 ? "step" : "weight";
-  });
+  const stages: Stage[] = [];
+  for (const n of ir.nodes) {
+    if (n.stage) stages.push(n.stage);
+    else if (n.args.length === 0) stages.push(leafStage(n));
+    else if (n.shape.length === 1) stages.push("step");
+    else stages.push(n.args.some((a) => stages[a] !== "weight") ? "step" : "weight");
+  }
+  return stages;
+}
+
+/**
+ * The loop of `list` that computes `n`, an element-wise node or a reduction: the last kernel if it
+ * can take it, else a new one. A node joins a loop over as many units (a reduction: over its
+ * operand's units) that computes no reduction it reads: that one is complete only after the loop.
+ */
+type LoopKernel = Extract<Kernel, { kind: "loop" }>;
+
+function loopFor(
+  ir: CellIR,
+  list: Kernel[],
+  n: Node,
+  loopOf: ReadonlyMap<ValueId, Kernel>,
+): LoopKernel {
+  const scalar = n.op !== "sum" && n.shape.length === 0;
+  const length = n.op === "sum" ? ir.nodes[n.args[0]]!.shape[0]! : (n.shape[0] ?? sizeConst(1));
+  const last = list[list.length - 1];
+  const readsOwnReduction = n.args.some((a) => ir.nodes[a]!.op === "sum" && loopOf.get(a) === last);
+  if (
+    last?.kind === "loop" &&
+    last.scalar === scalar &&
+    sizeKey(last.length) === sizeKey(length) &&
+    !readsOwnReduction
+  ) {
+    return last;
+  }
+  const loop: LoopKernel = { kind: "loop", length, nodes: [], scalar };
+  list.push(loop);
+  return loop;
 }
 
 function usersOf(ir: CellIR): ValueId[][] {
@@ -86,18 +129,10 @@ export function schedule(ir: CellIR): Schedule {
     if (n.op === "matvec" || n.op === "affine") list.push({ kind: "gemm", node: n });
     else if (n.op === "concat") list.push({ kind: "concat", node: n });
     else {
-      // Join the last kernel if it is a loop of the same length: every argument computed in this
-      // stage is then already available (nodes come in topological order).
-      const length = n.shape[0]!;
-      const last = list[list.length - 1];
-      if (last?.kind === "loop" && sizeKey(last.length) === sizeKey(length)) {
-        (last.nodes as Node[]).push(n);
-        loopOf.set(n.id, last);
-      } else {
-        const loop: Kernel = { kind: "loop", length, nodes: [n] };
-        list.push(loop);
-        loopOf.set(n.id, loop);
-      }
+      // Nodes come in topological order: what a loop reads from another kernel is computed.
+      const loop = loopFor(ir, list, n, loopOf);
+      (loop.nodes as Node[]).push(n);
+      loopOf.set(n.id, loop);
     }
   }
 
@@ -108,7 +143,8 @@ export function schedule(ir: CellIR): Schedule {
   for (const n of ir.nodes) {
     const s = stage[n.id]!;
     if (s === "weight" || n.args.length === 0) continue;
-    if (n.op === "matvec" || n.op === "affine" || n.op === "concat") {
+    // A reduction's result is read by later kernels only: it always has a buffer.
+    if (n.op === "matvec" || n.op === "affine" || n.op === "concat" || n.op === "sum") {
       materialized.add(n.id);
       continue;
     }

@@ -10,6 +10,7 @@ import { inferShape } from "./shape-rules.js";
 export type Attrs =
   | { readonly name: string; readonly shape: Shape }
   | { readonly value: number }
+  | { readonly size: Size }
   | { readonly start: Size; readonly len: Size }
   | Record<string, never>;
 
@@ -69,7 +70,7 @@ export class IRBuilder {
 
   private shapeFor(op: Op, args: readonly ValueId[], attrs: Attrs): Shape {
     if ("shape" in attrs) return attrs.shape;
-    if (op === "const") return [];
+    if (op === "const" || op === "size") return [];
     const len = "len" in attrs ? attrs.len : undefined;
     const result = inferShape(
       op,
@@ -93,6 +94,8 @@ export function attrsOf(n: Node): Attrs {
       return { name: n.name, shape: n.shape };
     case "const":
       return { value: n.value };
+    case "size":
+      return { size: n.size };
     case "slice":
     case "columns":
       return { start: n.start, len: n.len };
@@ -109,6 +112,7 @@ export function keyOf(n: Node): string {
 function nodeKey(op: Op, args: readonly ValueId[], attrs: Attrs): string {
   const parts = [op, ...args.map(String)];
   if ("name" in attrs) parts.push(attrs.name, formatSymbolicShape(attrs.shape));
+  if ("size" in attrs) parts.push(sizeKey(attrs.size));
   if ("value" in attrs) parts.push(Object.is(attrs.value, -0) ? "-0" : String(attrs.value));
   if ("start" in attrs) parts.push(sizeKey(attrs.start), sizeKey(attrs.len));
   return parts.join("|");

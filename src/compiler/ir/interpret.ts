@@ -87,6 +87,14 @@ function evaluate(
   switch (n.op) {
     case "const":
       return out.fill(n.value);
+    case "size":
+      return out.fill(size(n.size, sizes));
+    case "sum": {
+      let total = 0;
+      for (const v of arg(0)) total += v;
+      out[0] = total;
+      return out;
+    }
     case "select": {
       const [c, a, b] = [arg(0), arg(1), arg(2)];
       for (let i = 0; i < out.length; i++) out[i] = at(c, i) !== 0 ? at(a, i) : at(b, i);

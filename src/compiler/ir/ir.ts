@@ -48,6 +48,8 @@ interface Base {
 export type Node =
   | (Base & { readonly op: LeafOp; readonly name: string; readonly args: readonly [] })
   | (Base & { readonly op: "const"; readonly value: number; readonly args: readonly [] })
+  /** A size as a number (`sum(v) / H`): known once the weights fix the sizes. */
+  | (Base & { readonly op: "size"; readonly size: Size; readonly args: readonly [] })
   | (Base & { readonly op: UnaryOp; readonly args: readonly [ValueId] })
   | (Base & { readonly op: BinaryOp; readonly args: readonly [ValueId, ValueId] })
   | (Base & { readonly op: "select"; readonly args: readonly [ValueId, ValueId, ValueId] })
@@ -67,6 +69,8 @@ export type Node =
       readonly len: Size;
       readonly args: readonly [ValueId];
     })
+  /** The sum of a vector's elements: a scalar (`mean` and `dot` are built from it). */
+  | (Base & { readonly op: "sum"; readonly args: readonly [ValueId] })
   /** Vectors end to end, or matrices stacked by rows (same columns). */
   | (Base & { readonly op: "concat"; readonly args: readonly ValueId[] });
 

@@ -16,6 +16,8 @@ function operands(n: Node): string {
       return n.name;
     case "const":
       return formatNumber(n.value);
+    case "size":
+      return formatSize(n.size);
     case "slice":
       return `%${n.args[0]}[${formatSize(n.start)} +: ${formatSize(n.len)}]`;
     case "columns":

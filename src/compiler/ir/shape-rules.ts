@@ -76,6 +76,13 @@ export function columnsShape(w: Shape, len: Size): ShapeResult {
   return { shape: [w[0]!, len] };
 }
 
+/** A reduction takes a vector and gives a scalar. */
+export function sumShape(x: Shape): ShapeResult {
+  if (x.length !== 1)
+    return { problem: `only a vector can be reduced to a number, not ${show(x)}` };
+  return { shape: [] };
+}
+
 /** The result shape of `op` applied to arguments of the given shapes (attributes for slices). */
 export function inferShape(op: Op, args: readonly Shape[], len?: Size): ShapeResult {
   switch (op) {
@@ -83,7 +90,10 @@ export function inferShape(op: Op, args: readonly Shape[], len?: Size): ShapeRes
     case "state":
     case "param":
     case "const":
+    case "size":
       return { problem: `internal: leaf '${op}' has no argument shapes` };
+    case "sum":
+      return sumShape(args[0]!);
     case "matvec":
       return matvecShape(args[0]!, args[1]!);
     case "affine":

@@ -9,12 +9,13 @@ import { inferShape } from "./shape-rules.js";
 
 const ARITY: Readonly<Record<string, number>> = {
   ...{ select: 3, matvec: 2, affine: 3 },
-  ...{ slice: 1, columns: 1 },
+  ...{ slice: 1, columns: 1, sum: 1 },
 };
 
 function arityOf(n: Node): number | null {
   if (n.op === "concat") return null;
-  if (n.op === "input" || n.op === "state" || n.op === "param" || n.op === "const") return 0;
+  if (n.op === "input" || n.op === "state" || n.op === "param") return 0;
+  if (n.op === "const" || n.op === "size") return 0;
   if (isUnaryOp(n.op)) return 1;
   if (isBinaryOp(n.op)) return 2;
   return ARITY[n.op] ?? -1;
@@ -55,7 +56,10 @@ export function verifyIR(ir: CellIR, when = ""): void {
 // A stage is never earlier than an argument's, and leaves have the only stage they can have.
 function checkStage(n: Node, ir: CellIR, fail: (m: string) => never): void {
   if (n.stage === undefined) return;
-  const fixed = { input: "sequence", state: "step", param: "weight", const: "weight" } as const;
+  const fixed = {
+    ...{ input: "sequence", state: "step" },
+    ...{ param: "weight", const: "weight", size: "weight" },
+  } as const;
   const required = n.op in fixed ? fixed[n.op as keyof typeof fixed] : null;
   if (required !== null && n.stage !== required)
     fail(`${printNode(n)} must be at stage ${required}`);
@@ -79,7 +83,7 @@ function checkShape(
       fail(`${printNode(n)} is declared ${formatSymbolicShape(declared!)}`);
     return;
   }
-  if (n.op === "const") {
+  if (n.op === "const" || n.op === "size") {
     if (n.shape.length !== 0) fail(`${printNode(n)} is not a scalar`);
     return;
   }

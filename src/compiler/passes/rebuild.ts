@@ -1,7 +1,7 @@
 // Rebuilds IR through a fresh IRBuilder, node by node in order, letting a pass replace any node.
 // Re-emitting hash-conses, so structurally equal nodes merge (CSE by construction), and nodes that
 // a rewrite bypasses are dropped. Stages are not kept: `hoist` runs after rewriting passes.
-import { IRBuilder, keyOf } from "../ir/builder.js";
+import { IRBuilder, attrsOf, keyOf } from "../ir/builder.js";
 import type { CellIR, Node, ValueId } from "../ir/ir.js";
 import { dce } from "./dce.js";
 
@@ -24,11 +24,8 @@ export function reemit(n: Node, args: readonly ValueId[], b: IRBuilder): ValueId
       return b.leaf(n.op, n.name, n.shape, n.span);
     case "const":
       return b.constant(n.value, n.span);
-    case "slice":
-    case "columns":
-      return b.emit(n.op, args, { start: n.start, len: n.len }, n.span, n.hint);
     default:
-      return b.emit(n.op, args, {}, n.span, n.hint);
+      return b.emit(n.op, args, attrsOf(n), n.span, n.hint);
   }
 }
 

@@ -8,6 +8,7 @@ function leafStage(n: Node): Stage | null {
   switch (n.op) {
     case "param":
     case "const":
+    case "size":
       return "weight";
     case "input":
       return "sequence";

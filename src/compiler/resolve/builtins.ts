@@ -14,7 +14,11 @@ export type Primitive =
   /** split(x, parts): equal gate blocks; only on the right of `let a, b, ... =`. */
   | { readonly kind: "split"; readonly params: readonly ParamSpec[] }
   /** concat(a, b, ...): any number of vectors, end to end. */
-  | { readonly kind: "concat"; readonly params: readonly ParamSpec[] };
+  | { readonly kind: "concat"; readonly params: readonly ParamSpec[] }
+  /** sum(x), mean(x), dot(a, b): a vector reduced to one number. */
+  | { readonly kind: "reduce"; readonly op: Reduction; readonly params: readonly ParamSpec[] };
+
+export type Reduction = "sum" | "mean" | "dot";
 
 const p = (...names: string[]): ParamSpec[] => names.map((name) => ({ name, default: null }));
 
@@ -43,4 +47,7 @@ export const PRIMITIVES: ReadonlyMap<string, Primitive> = new Map<string, Primit
   ["select", { kind: "select", params: p("condition", "then", "otherwise") }],
   ["split", { kind: "split", params: p("x", "parts") }],
   ["concat", { kind: "concat", params: [] }],
+  ["sum", { kind: "reduce", op: "sum", params: p("x") }],
+  ["mean", { kind: "reduce", op: "mean", params: p("x") }],
+  ["dot", { kind: "reduce", op: "dot", params: p("a", "b") }],
 ]);

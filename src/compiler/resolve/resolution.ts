@@ -20,7 +20,9 @@ export type ValueRef =
   /** A primed state: this step's new value. */
   | { readonly kind: "next"; readonly name: string }
   | { readonly kind: "let"; readonly decl: DeclOf<"Let">; readonly index: number }
-  | { readonly kind: "fnParam"; readonly index: number };
+  | { readonly kind: "fnParam"; readonly index: number }
+  /** A size used as a number: `sum(v) / H`. */
+  | { readonly kind: "size"; readonly name: string };
 
 export type Callee =
   | { readonly kind: "fn"; readonly decl: DeclOf<"Fn"> }

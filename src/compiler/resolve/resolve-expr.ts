@@ -46,7 +46,13 @@ export function fnParamSpecs(fn: DeclOf<"Fn">): ParamSpec[] {
   }));
 }
 
-const VALUE_KINDS: ReadonlySet<Symbol["kind"]> = new Set(["input", "state", "param", "let"]);
+const VALUE_KINDS: ReadonlySet<Symbol["kind"]> = new Set([
+  "input",
+  "state",
+  "param",
+  "let",
+  "size",
+]);
 
 /** Names worth suggesting where a value (or, for calls, a function) was expected. */
 function knownNames(ctx: ExprContext, callable: boolean): string[] {
@@ -117,7 +123,7 @@ function resolveName(e: ExprOf<"Name">, ctx: ExprContext): void {
       ctx.deps.push({ kind: "let", decl: symbol.decl });
       return;
     case "size":
-      ctx.diagnostics.push(E.notAValue(e.name, "a size; sizes appear only in shapes", e.span));
+      ctx.values.set(e, { kind: "size", name: e.name });
       return;
     default:
       ctx.diagnostics.push(
