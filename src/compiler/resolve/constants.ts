@@ -65,7 +65,8 @@ function describe(e: Expr): string {
       return e.op === "@" ? "a product '@'" : `a comparison '${e.op}'`;
     case "Conditional":
       return "a conditional '?:'";
-    default:
-      return "this";
+    case "Number":
+    case "Negate":
+      return "this"; // never a culprit: constants themselves
   }
 }

@@ -1,7 +1,6 @@
-// Vector sin and cos for element-wise kernels. The four float32 lanes are widened to two float64
-// halves, reduced modulo pi/2 without error that matters, evaluated with musl's polynomials for
-// float sin and cos (__sindf, __cosdf) in float64 and rounded to float32 once: within a float32
-// unit of Math.sin and Math.cos for every float32 argument (wasm-math.test.ts measures it).
+// Vector sin and cos: four float32 lanes widened to two float64 halves, reduced modulo pi/2 exactly
+// enough, evaluated with musl's float polynomials (__sindf, __cosdf) and rounded to float32 once:
+// within a float32 unit of Math.sin/Math.cos for every float32 argument (see wasm-math.test.ts).
 import type { Code, Local } from "./code.js";
 import { Simd } from "./opcodes.js";
 
