@@ -136,6 +136,30 @@ export const sizeNotLearnable = (name: string, span: Span): Diagnostic =>
 export const tooManyParts = (what: string, span: Span): Diagnostic =>
   error("E223", `${what} has too many parts (the limit is ${MAX_PARTS})`, span);
 
+/** A default or activation argument that is not constant arithmetic (resolve/constants.ts). */
+export const notConstant = (what: string, found: string, span: Span): Diagnostic =>
+  error(
+    "E230",
+    `${what} must be a number or arithmetic on numbers (+, -, *, /), not ${found}`,
+    span,
+  );
+
+/** A slot's activation that returns another shape than its argument's (`fn zero(v) = 0`). */
+export const activationChangesShape = (
+  slot: string,
+  activation: string,
+  shapes: { readonly argument: string; readonly result: string },
+  binding: Span,
+  use: Span,
+): Diagnostic => ({
+  ...error(
+    "E231",
+    `activation '${activation}' bound to slot '${slot}' returns shape ${shapes.result} for an argument of shape ${shapes.argument} (an activation must keep the shape)`,
+    binding,
+  ),
+  related: { span: use, message: `slot '${slot}' is applied to ${shapes.argument} here` },
+});
+
 /** Lowering (E3xx): the cell, functions inlined, past MAX_OPERATIONS (dsl/limits.ts). */
 export const tooManyOperations = (span: Span): Diagnostic =>
   error(

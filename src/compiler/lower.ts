@@ -40,6 +40,8 @@ interface Application {
   /** Where the nodes of a library function's body point: the user's call. */
   readonly callSite: Span | null;
   readonly span: Span;
+  /** The slot called, whose activation must give back its argument's shape. */
+  readonly slot?: string;
 }
 
 const BINARY: Readonly<Record<Exclude<BinaryOperator, "@">, BinaryOp>> = {
@@ -63,6 +65,8 @@ class Lowerer {
   /** Each function's results by its arguments' ids and call site (which spans may point at). */
   private readonly applied = new Map<DeclOf<"Fn">, Map<string, Value>>();
   private readonly leaves: ReadonlyMap<string, DeclOf<"Input" | "State" | "Param">>;
+  /** Slots whose activation changed a shape (E231), each reported once. */
+  private readonly reshapingSlots = new Set<string>();
   /** Expressions lowered so far, each function body once per call with new arguments. */
   private operations = 0;
   /** The statement being lowered (for E301): set by `lower` before each. */
@@ -160,9 +164,28 @@ class Lowerer {
         const args = [e.condition, e.then, e.otherwise].map((x) => this.expr(x, env));
         return this.op("select", args, span);
       }
-      case "Call":
-        return this.apply(this.bind(e, env));
+      case "Call": {
+        const application = this.bind(e, env);
+        return this.keepsShape(application, this.apply(application));
+      }
     }
+  }
+
+  /** A slot's result, or poison (reported once per slot) when its activation changed the shape. */
+  private keepsShape({ slot, args, span }: Application, value: Value): Value {
+    const argument = args[0];
+    if (slot === undefined || value === null || argument === null || argument === undefined)
+      return value;
+    const [from, to] = [this.builder.node(argument).shape, this.builder.node(value).shape];
+    if (shapeEquals(from, to)) return value;
+    if (!this.reshapingSlots.has(slot)) {
+      this.reshapingSlots.add(slot);
+      const { activation, binding } = this.r.slots.get(slot)!;
+      const shapes = { argument: formatSymbolicShape(from), result: formatSymbolicShape(to) };
+      const d = E.activationChangesShape(slot, activation, shapes, binding.span, span);
+      this.diagnostics.push(binding.source ? { ...d, source: binding.source } : d);
+    }
+    return null;
   }
 
   private name(e: ExprOf<"Name">, env: Env): Value {
@@ -200,7 +223,8 @@ class Lowerer {
     const target = this.r.slots.get(ref.callee.name)!;
     const extra = target.extra.map((v) => this.builder.constant(v, span));
     // A slot's function is the user's choice, wherever it is defined: errors point at the use.
-    return { callee: target.callee, args: [...args, ...extra], callSite: callSite ?? span, span };
+    const [slot, all] = [ref.callee.name, [...args, ...extra]];
+    return { callee: target.callee, args: all, callSite: callSite ?? span, span, slot };
   }
 
   // Called straight from `expr`: a chain of functions costs two stack frames a link.

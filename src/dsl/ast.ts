@@ -69,16 +69,20 @@ export interface NumberArg {
   readonly span: Span;
 }
 
-/** `hard_sigmoid(0.25, 0.5)`: an activation with its extra parameters, positionally. */
+/**
+ * `hard_sigmoid(1/4, 0.5)`: an activation with its extra parameters, positionally; each must be a
+ * constant expression (resolve checks).
+ */
 export interface ActivationSpec {
   readonly name: Ident;
-  readonly args: readonly NumberArg[];
+  readonly args: readonly Expr[];
   readonly span: Span;
 }
 
+/** `alpha = 1/4`: a default must be a constant expression (resolve checks). */
 export interface FnParam {
   readonly name: Ident;
-  readonly default: NumberArg | null;
+  readonly default: Expr | null;
 }
 
 export type Decl =

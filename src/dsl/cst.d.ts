@@ -135,7 +135,7 @@ export interface FnParamCstNode extends CstNode {
 export type FnParamCstChildren = {
   Identifier: IToken[];
   Equals?: IToken[];
-  signedNumber?: SignedNumberCstNode[];
+  expression?: ExpressionCstNode[];
 };
 
 export interface LetDeclCstNode extends CstNode {
@@ -216,7 +216,7 @@ export interface ActivationSpecCstNode extends CstNode {
 export type ActivationSpecCstChildren = {
   Identifier: IToken[];
   LParen?: IToken[];
-  signedNumber?: SignedNumberCstNode[];
+  expression?: ExpressionCstNode[];
   Comma?: IToken[];
   RParen?: IToken[];
 };

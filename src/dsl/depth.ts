@@ -22,15 +22,21 @@ function children(e: Expr): readonly Expr[] {
 function roots(file: CellFile): Expr[] {
   const out: Expr[] = [];
   for (const d of file.decls) {
-    if (d.kind === "Fn") out.push(d.body);
+    if (d.kind === "Fn") out.push(...d.params.flatMap((p) => p.default ?? []), d.body);
     else if (d.kind === "Let" || d.kind === "Update" || d.kind === "Output") out.push(d.value);
+    else if (d.kind === "Slot") out.push(...d.binding.args);
   }
   return out;
 }
 
 /** Where the first expression deeper than `limit` starts (its whole statement's value), or null. */
 export function exprDepthExceeds(file: CellFile, limit: number): Span | null {
-  for (const root of roots(file)) {
+  return firstTooDeep(roots(file), limit);
+}
+
+/** Where the first of `roots` deeper than `limit` starts, or null. */
+export function firstTooDeep(roots: readonly Expr[], limit: number): Span | null {
+  for (const root of roots) {
     const stack: [Expr, number][] = [[root, 1]];
     while (stack.length > 0) {
       const [e, depth] = stack.pop()!;

@@ -9,7 +9,7 @@ import {
   type Span,
 } from "../diagnostics.js";
 import type { ActivationSpec, CellFile, Decl } from "./ast.js";
-import { exprDepthExceeds } from "./depth.js";
+import { exprDepthExceeds, firstTooDeep } from "./depth.js";
 import type { ActivationSpecCstNode, CellFileCstNode } from "./cst.js";
 import { nestedTooDeeply, notText, syntaxError, tooLarge, unexpectedCharacters } from "./errors.js";
 import { MAX_EXPR_DEPTH, MAX_NESTING, MAX_SOURCE_LENGTH } from "./limits.js";
@@ -77,6 +77,9 @@ export function parseActivationSpec(source: SourceText): {
   diagnostics: readonly Diagnostic[];
 } {
   const lexed = lex(source.text);
+  // Arguments are expressions: the file's limits on nesting and size hold here too.
+  const refused = findTooDeep(lexed.tokens) ?? findTooLarge(lexed.tokens);
+  if (refused) return { spec: null, diagnostics: [{ ...refused, source }] };
   cellParser.input = lexed.tokens;
   const cst = cellParser.activationSpec() as ActivationSpecCstNode | undefined;
   const syntax = cellParser.errors.slice(0, 1).map((e) => {
@@ -90,6 +93,10 @@ export function parseActivationSpec(source: SourceText): {
   const diagnostics = [...lexed.diagnostics, ...syntax].map((d) => ({ ...d, source }));
   if (diagnostics.length > 0 || !cst) return { spec: null, diagnostics };
   const built = toActivationSpec(cst);
+  const tooDeep = firstTooDeep(built.spec.args, MAX_EXPR_DEPTH);
+  if (tooDeep) {
+    return { spec: null, diagnostics: [{ ...nestedTooDeeply(MAX_EXPR_DEPTH, tooDeep), source }] };
+  }
   return { spec: built.spec, diagnostics: built.diagnostics.map((d) => ({ ...d, source })) };
 }
 

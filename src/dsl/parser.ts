@@ -96,7 +96,7 @@ export class CellParser extends chevrotain.CstParser {
     this.SUBRULE(this.activationSpec);
   });
 
-  // fn hard_sigmoid(x, alpha = 0.2, beta = 0.5) = min(max(alpha * x + beta, 0), 1)
+  // fn hard_sigmoid(x, alpha = 1/5, beta = 0.5) = min(max(alpha * x + beta, 0), 1)
   public fnDecl = this.RULE("fnDecl", () => {
     this.CONSUME(T.Fn);
     this.CONSUME(T.Identifier);
@@ -107,11 +107,12 @@ export class CellParser extends chevrotain.CstParser {
     this.SUBRULE(this.expression);
   });
 
+  // A default is an expression here; resolve requires a constant (numbers and + - * /).
   public fnParam = this.RULE("fnParam", () => {
     this.CONSUME(T.Identifier);
     this.OPTION(() => {
       this.CONSUME(T.Equals);
-      this.SUBRULE(this.signedNumber);
+      this.SUBRULE(this.expression);
     });
   });
 
@@ -168,12 +169,13 @@ export class CellParser extends chevrotain.CstParser {
 
   // ----------------- activation bindings -----------------
 
-  // hard_sigmoid(0.25, 0.5): also the entry rule for `--act SLOT=SPEC` on the command line.
+  // hard_sigmoid(1/4, 0.5): also the entry rule for `--act SLOT=SPEC` on the command line. The
+  // arguments are expressions here; resolve requires constants, as for fn defaults.
   public activationSpec = this.RULE("activationSpec", () => {
     this.CONSUME(T.Identifier);
     this.OPTION(() => {
       this.CONSUME(T.LParen);
-      this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.signedNumber) });
+      this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) });
       this.CONSUME(T.RParen);
     });
   });

@@ -100,7 +100,7 @@ function printNumberArg(n: NumberArg): string {
 
 export function printActivationSpec(s: ActivationSpec): string {
   return s.args.length > 0
-    ? `${s.name.name}(${s.args.map(printNumberArg).join(", ")})`
+    ? `${s.name.name}(${s.args.map((a) => printExpr(a)).join(", ")})`
     : s.name.name;
 }
 
@@ -119,7 +119,7 @@ export function printDecl(d: Decl): string {
       return `slot ${d.name.name} = ${printActivationSpec(d.binding)}`;
     case "Fn": {
       const params = d.params.map((p) =>
-        p.default ? `${p.name.name} = ${printNumberArg(p.default)}` : p.name.name,
+        p.default ? `${p.name.name} = ${printExpr(p.default)}` : p.name.name,
       );
       return `fn ${d.name.name}(${params.join(", ")}) = ${printExpr(d.body)}`;
     }

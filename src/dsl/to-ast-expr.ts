@@ -69,7 +69,7 @@ export class ExprBuilder extends BaseVisitor {
   // ----------------- activation bindings -----------------
 
   activationSpec(ctx: C.ActivationSpecCstChildren): A.ActivationSpec {
-    const args = (ctx.signedNumber ?? []).map((n) => this.signedNumber(n.children));
+    const args = (ctx.expression ?? []).map((e) => this.expression(e.children));
     return { name: ident(one(ctx.Identifier)), args, span: spanOf(ctx) };
   }
 

@@ -75,7 +75,7 @@ class AstBuilder extends ExprBuilder implements C.ICellCstVisitor<void, unknown>
   }
 
   fnParam(ctx: C.FnParamCstChildren): A.FnParam {
-    const fill = ctx.signedNumber ? this.signedNumber(one(ctx.signedNumber).children) : null;
+    const fill = ctx.expression ? this.expression(one(ctx.expression).children) : null;
     return { name: ident(one(ctx.Identifier)), default: fill };
   }
 

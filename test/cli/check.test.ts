@@ -105,11 +105,44 @@ describe("cellc check", () => {
     const ok = cellc(["check", "cells/lstm.cell", "--act", "gate=hard_sigmoid(0.25, 0.5)"]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain("slots gate=hard_sigmoid(0.25, 0.5), cand=tanh, cell=tanh");
+    // Arguments may be arithmetic; the summary shows the numbers they compute.
+    const arithmetic = cellc(["check", "cells/lstm.cell", "--act", "gate=hard_sigmoid(1/4, 1/2)"]);
+    expect(arithmetic.stdout).toBe(ok.stdout);
     const bad = cellc(["check", "cells/lstm.cell", "--act", "gate=hard_sigmoidd"]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(
       "--act gate:1:1: error E206: unknown activation 'hard_sigmoidd'; did you mean 'hard_sigmoid'?",
     );
+  });
+});
+
+describe("cellc check with an activation that changes a shape", () => {
+  const cell = [
+    ...["cell gated", "size I, H", "input x : [I]", "state h : [H]", "param W : [H, I]"],
+    ...["slot gate = sigmoid", "fn zero(v) = 0", "h' = gate(W @ x) * h", "output h'", ""],
+  ].join("\n");
+
+  it("names the slot, the activation and both shapes, at the override, with a note at the use", () => {
+    const path = file("gated.cell", cell);
+    const r = cellc(["check", path, "--act", "gate=zero"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(`${path}: 1 error\n`);
+    expect(r.stderr).toBe(
+      [
+        "--act gate:1:1: error E231: activation 'zero' bound to slot 'gate' returns shape [] for an argument of shape [H] (an activation must keep the shape)",
+        "> 1 | zero",
+        "    | ^~~~",
+        `  note: slot 'gate' is applied to [H] here (${path}:8:6)`,
+        "",
+        "",
+      ].join("\n"),
+    );
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+  });
+
+  it("accepts the cell when the override keeps the shape", () => {
+    const r = cellc(["check", file("gated-ok.cell", cell), "--act", "gate=hard_sigmoid"]);
+    expect(r.code).toBe(0);
   });
 });
 

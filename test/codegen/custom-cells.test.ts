@@ -17,6 +17,7 @@ import { compileOrThrow } from "../../src/index.js";
 import { importKernel } from "../../src/kernel.js";
 import type { StackResult } from "../../src/embedded/stack-types.js";
 import { rng } from "../helpers/random.js";
+import { PHASED_LSTM } from "../passes/custom-cells.js";
 import {
   ALLOCATION,
   FLOAT32_TOLERANCE,
@@ -493,6 +494,32 @@ let g = cand(zg)
 let o = gate(zo + peep_o * c')
 c' = f * c + i * g
 h' = o * cell(c')
+output h'
+`,
+  },
+  {
+    name: "phased_lstm",
+    covers: "floor (a phase), sin and cos (a time encoding) in the time loop: Phased LSTM",
+    stackable: true,
+    text: PHASED_LSTM,
+  },
+  {
+    name: "trig_stages",
+    stages: { p: "weight", q: "sequence", r: "step" },
+    covers: "sin, cos and floor at load time (params), before the loop (input) and in the loop",
+    stackable: true,
+    text: `
+cell trig_stages
+size I, H
+input x : [I]
+state h : [H]
+param W : [H, I]
+param U : [H, H]
+param w : [H]
+let p = cos(3 * w) - floor(w * 4) / 4
+let q = sin(W @ x * 2)
+let r = sin(U @ h + q) * cos(h * 2 - p)
+h' = tanh(r + p * h)
 output h'
 `,
   },

@@ -88,6 +88,26 @@ describe("formatDiagnostic", () => {
     );
   });
 
+  it("shows the override's text and notes the slot's use in the file when the shape changes", () => {
+    const text = lines(
+      ...HEAD,
+      "param w : [H, I]",
+      "slot gate = sigmoid",
+      "fn zero(v) = 0",
+      "h' = gate(w @ x)",
+      "output h'",
+      "",
+    );
+    expect(render(text, "zero.cell", { gate: "zero" })).toBe(
+      lines(
+        "--act gate:1:1: error E231: activation 'zero' bound to slot 'gate' returns shape [] for an argument of shape [H] (an activation must keep the shape)",
+        "> 1 | zero",
+        "    | ^~~~",
+        "  note: slot 'gate' is applied to [H] here (zero.cell:8:6)",
+      ),
+    );
+  });
+
   it("prints only the short form when an override diagnostic has no span", () => {
     const text = lines(...HEAD, "param w : [H, I]", "h' = tanh(w @ x)", "output h'", "");
     expect(render(text, "rnn.cell", { gates: "relu" })).toBe(

@@ -40,7 +40,7 @@ const ANY: Flavour = {
 };
 
 // Activations that map whole numbers to whole numbers for whole-number parameters.
-const WHOLE = ["linear", "step", "relu", "abs", "hard_tanh", "thresholded_relu", "affine"];
+const WHOLE = ["linear", "step", "relu", "abs", "floor", "hard_tanh", "thresholded_relu", "affine"];
 
 const INTEGER: Flavour = {
   literal: fc.integer({ min: 0, max: 3 }),

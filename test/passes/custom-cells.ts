@@ -1,7 +1,7 @@
 // Cells written differently from cells/*.cell, for checking that the passes work from the
 // algebra and the stages rather than from the shape of PyTorch's LSTM: peepholes, a coupled
-// input-forget gate, one matrix per gate with biases in mixed order, a GRU on concat(h, x), and
-// sums written in an unusual order.
+// input-forget gate, one matrix per gate with biases in mixed order, a GRU on concat(h, x), sums
+// written in an unusual order, and a Phased LSTM with a sin/cos time encoding.
 
 export interface CustomCell {
   readonly name: string;
@@ -142,6 +142,38 @@ export const SPLIT_PRODUCT_GRU = lines(
   "output h'",
 );
 
+/**
+ * A Phased LSTM (Neil et al. 2016) with a clock per unit: each unit is open during the first r_on
+ * of its period tau (shifted by s), with the openness k rising and falling linearly (the paper's
+ * leak alpha = 0, so k is continuous where the phase wraps); a sin/cos time encoding feeds the
+ * candidate. The time is the step count, kept in a state.
+ */
+export const PHASED_LSTM = lines(
+  "cell phased_lstm",
+  "size I, H",
+  "input x : [I]",
+  "state h : [H]",
+  "state c : [H]",
+  "state t : [H]",
+  "param weight_ih : [4*H, I]",
+  "param weight_hh : [4*H, H]",
+  "param bias : [4*H] = 0",
+  "param tau : [H]",
+  "param shift : [H]",
+  "param omega : [H]",
+  "param r_on : [] = 0.3",
+  "let zi, zf, zg, zo = split(weight_ih @ x + weight_hh @ h + bias, 4)",
+  "let u = (t - shift) / (abs(tau) + 0.5)",
+  "let phase = u - floor(u)",
+  "let k = max(1 - abs(2 * phase / (abs(r_on) + 0.2) - 1), 0)",
+  "let enc = sin(omega * t) + cos(omega * (t - shift))",
+  "let c_new = sigmoid(zf) * c + sigmoid(zi) * tanh(zg + enc)",
+  "c' = k * c_new + (1 - k) * c",
+  "h' = k * sigmoid(zo) * tanh(c_new) + (1 - k) * h",
+  "t' = t + 1",
+  "output h'",
+);
+
 export const CUSTOM_CELLS: readonly CustomCell[] = [
   { name: "peephole_lstm", text: PEEPHOLE_LSTM, sizes: { I: 3, H: 4 } },
   { name: "cifg_lstm", text: CIFG_LSTM, sizes: { I: 3, H: 4 } },
@@ -150,4 +182,5 @@ export const CUSTOM_CELLS: readonly CustomCell[] = [
   { name: "concat_gru", text: CONCAT_GRU, sizes: { I: 3, H: 4 } },
   { name: "bias_first_rnn", text: BIAS_FIRST_RNN, sizes: { I: 3, H: 4 } },
   { name: "split_product_gru", text: SPLIT_PRODUCT_GRU, sizes: { I: 3, H: 4 } },
+  { name: "phased_lstm", text: PHASED_LSTM, sizes: { I: 3, H: 4 } },
 ];

@@ -33,6 +33,14 @@ describe("fold-constants", () => {
     expect(constants(out)).toEqual([0.5, 3, -5]);
   });
 
+  it("folds sin, cos and floor with Math's float64 values when their operands are literals", () => {
+    const ir = lower(pointwise("h' = h * sin(1) + h * cos(2 * 3) + h * floor(-2.5)", "output h'"));
+    expect(count(ir, "sin") + count(ir, "cos") + count(ir, "floor")).toBe(3);
+    const out = run(ir, foldConstants);
+    expect(count(out, "sin") + count(out, "cos") + count(out, "floor")).toBe(0);
+    expect(constants(out)).toEqual([Math.sin(1), Math.cos(6), -3]);
+  });
+
   it("folds to what the interpreter computes when the result is not finite", () => {
     const ir = lower(
       pointwise("h' = h * (0 / 0) + h * exp(1000) + h * pow(-8, 1 / 3)", "output h'"),

@@ -26,11 +26,16 @@ const optimize = (text: string): CellIR => run(lower(text), ...PIPELINE);
 
 const isProduct = (n: Node): boolean => n.op === "matvec" || n.op === "affine";
 
-/** Additions in the time loop with a load-time operand (a bias added at every step). */
+/**
+ * Additions in the time loop with a load-time operand computed from weights (a bias added at
+ * every step); a literal (the Phased LSTM's clock, t + 1) is no bias.
+ */
 const loopAddsOfWeights = (ir: CellIR): string[] =>
   ir.nodes
     .filter((n) => n.op === "add" && n.stage === "step")
-    .filter((n) => n.args.some((a) => ir.nodes[a]!.stage === "weight"))
+    .filter((n) =>
+      n.args.some((a) => ir.nodes[a]!.stage === "weight" && ir.nodes[a]!.op !== "const"),
+    )
     .map((n) => expressionOf(ir, n.id));
 
 /** The expression of the value the node with source name `hint` is a slice of. */

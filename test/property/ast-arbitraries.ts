@@ -47,9 +47,9 @@ export const literal: fc.Arbitrary<number> = fc.oneof(
 );
 
 /**
- * `param w : [H] = -0.5`, activation and fn-parameter defaults: a sign and a literal. Negative
- * zero is left out here and covered by its own property, so that one known failure there does not
- * hide others behind it.
+ * `param w : [H] = -0.5`, activation arguments and fn-parameter defaults: a sign and a literal
+ * (in the last two, the sign is a negation). Negative zero is left out here and covered by its own
+ * property, so that one known failure there does not hide others behind it.
  */
 const signedValue: fc.Arbitrary<number> = fc
   .oneof(
@@ -61,6 +61,13 @@ const signedValue: fc.Arbitrary<number> = fc
 
 export const numberArgOf = (value: fc.Arbitrary<number>): fc.Arbitrary<NumberArg> =>
   value.map((v) => ({ value: v, span: SPAN }));
+
+/** A signed number where an expression goes (a default): the parser reads `-2` as -(2). */
+const signedExpr = ({ value }: NumberArg): Expr => {
+  const magnitude: Expr = { kind: "Number", value: Math.abs(value), span: SPAN };
+  const negative = value < 0 || Object.is(value, -0);
+  return negative ? { kind: "Negate", operand: magnitude, span: SPAN } : magnitude;
+};
 
 export const BINARY_OPERATORS: readonly BinaryOperator[] = [
   ...["+", "-", "*", "/", "@"],
@@ -78,8 +85,13 @@ export interface Pool {
 
 export interface AstArbitraries {
   readonly expr: fc.Arbitrary<Expr>;
+  /** Constant arithmetic: literals, negation, + - * / (fn defaults, activation arguments). */
+  readonly constantExpr: fc.Arbitrary<Expr>;
   readonly decl: fc.Arbitrary<Decl>;
-  readonly declWithNumbers: (arg: fc.Arbitrary<NumberArg>) => fc.Arbitrary<Decl>;
+  readonly declWithNumbers: (
+    arg: fc.Arbitrary<NumberArg>,
+    other?: fc.Arbitrary<Expr>,
+  ) => fc.Arbitrary<Decl>;
   readonly cellFile: fc.Arbitrary<CellFile>;
 }
 
@@ -118,6 +130,21 @@ export function astArbitraries(pool: Pool): AstArbitraries {
     };
   }).expr;
 
+  const constantExpr: fc.Arbitrary<Expr> = fc.letrec<{ constant: Expr }>((tie) => ({
+    constant: fc.oneof(
+      { maxDepth: 3, depthIdentifier: "constant" },
+      pool.literal.map((value): Expr => ({ kind: "Number", value, span: SPAN })),
+      tie("constant").map((operand): Expr => ({ kind: "Negate", operand, span: SPAN })),
+      fc
+        .record({
+          op: fc.constantFrom("+", "-", "*", "/"),
+          lhs: tie("constant"),
+          rhs: tie("constant"),
+        })
+        .map(({ op, lhs, rhs }): Expr => ({ kind: "Binary", op, lhs, rhs, span: SPAN })),
+    ),
+  })).constant;
+
   const sizeExpr: fc.Arbitrary<SizeExpr> = fc.letrec<{ size: SizeExpr }>((tie) => ({
     size: fc.oneof(
       { maxDepth: 3, depthIdentifier: "size" },
@@ -135,14 +162,22 @@ export function astArbitraries(pool: Pool): AstArbitraries {
 
   const names = fc.array(ident, { minLength: 1, maxLength: 4 });
 
-  /** The declarations that carry signed numbers (`param`, `slot`, `fn`), numbers from `arg`. */
-  function declWithNumbers(arg: fc.Arbitrary<NumberArg>): fc.Arbitrary<Decl> {
+  /**
+   * The declarations that carry signed numbers (`param`, `slot`, `fn`), numbers from `arg`;
+   * activation arguments and fn defaults are expressions, now and then from `other` if given.
+   */
+  function declWithNumbers(
+    arg: fc.Arbitrary<NumberArg>,
+    other?: fc.Arbitrary<Expr>,
+  ): fc.Arbitrary<Decl> {
+    const number = arg.map(signedExpr);
+    const value = other ? fc.oneof(number, other) : number;
     const activationSpec: fc.Arbitrary<ActivationSpec> = fc
-      .record({ name: ident, args: fc.array(arg, { maxLength: 3 }) })
+      .record({ name: ident, args: fc.array(value, { maxLength: 3 }) })
       .map(({ name, args }) => ({ name, args, span: SPAN }));
     const fnParam: fc.Arbitrary<FnParam> = fc.record({
       name: ident,
-      default: fc.option(arg, { nil: null }),
+      default: fc.option(value, { nil: null }),
     });
     return fc.oneof(
       fc
@@ -163,7 +198,14 @@ export function astArbitraries(pool: Pool): AstArbitraries {
     fc
       .record({ kind: fc.constantFrom("Input", "State"), name: ident, shape })
       .map(({ kind, name, shape: s }): Decl => ({ kind, name, shape: s, span: SPAN })),
-    { arbitrary: declWithNumbers(numberArgOf(pool.signed)), weight: 3 },
+    {
+      // Anything parses where a constant is required (resolve rejects what is not one).
+      arbitrary: declWithNumbers(
+        numberArgOf(pool.signed),
+        fc.oneof(constantExpr, constantExpr, expr),
+      ),
+      weight: 3,
+    },
     fc.record({ names, value: expr }).map((l): Decl => ({ kind: "Let", ...l, span: SPAN })),
     fc
       .record({ name: ident, value: expr })
@@ -174,10 +216,10 @@ export function astArbitraries(pool: Pool): AstArbitraries {
   const cellFile: fc.Arbitrary<CellFile> = fc
     .array(decl, { maxLength: 8 })
     .map((decls) => ({ decls, span: SPAN }));
-  return { expr, decl, declWithNumbers, cellFile };
+  return { expr, constantExpr, decl, declWithNumbers, cellFile };
 }
 
-export const { expr, decl, declWithNumbers, cellFile } = astArbitraries({
+export const { expr, constantExpr, decl, declWithNumbers, cellFile } = astArbitraries({
   name: identName,
   literal,
   signed: signedValue,

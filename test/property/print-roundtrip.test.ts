@@ -6,7 +6,14 @@ import { describe, expect, it } from "vitest";
 import type { CellFile } from "../../src/dsl/ast.js";
 import { parseCell } from "../../src/dsl/parse.js";
 import { printCell } from "../../src/dsl/print.js";
-import { cellFile, decl, declWithNumbers, expr, numberArgOf } from "./ast-arbitraries.js";
+import {
+  cellFile,
+  constantExpr,
+  decl,
+  declWithNumbers,
+  expr,
+  numberArgOf,
+} from "./ast-arbitraries.js";
 import { stripSpans } from "./strip-spans.js";
 
 const CELLS = new URL("../../cells/", import.meta.url);
@@ -75,6 +82,21 @@ describe("printCell", () => {
   })("keeps the sign of a zero when a default or activation argument is zero", (d) => {
     const ast: CellFile = { decls: [d], span: SPAN0 };
     expect(stripSpans(reparse(printCell(ast)))).toEqual(stripSpans(ast));
+  });
+
+  test.prop([declWithNumbers(numberArgOf(fc.constant(1)), constantExpr)], {
+    seed: 0x5eed06,
+    numRuns: 200,
+  })("gives back defaults and activation arguments when they are constant arithmetic", (d) => {
+    const ast: CellFile = { decls: [d], span: SPAN0 };
+    expect(stripSpans(reparse(printCell(ast)))).toEqual(stripSpans(ast));
+  });
+
+  it("prints defaults and activation arguments with the parentheses they need", () => {
+    const text = "fn f(v, a = -(1 / 3), b = (2 + 1) * 3, c = 1e-5) = v\nslot s = f(1 / -4, --2)\n";
+    expect(printCell(reparse(text))).toBe(
+      "fn f(v, a = -(1 / 3), b = (2 + 1) * 3, c = 0.00001) = v\nslot s = f(1 / -4, --2)\n",
+    );
   });
 
   it("parenthesises a comparison when it is the left operand of another", () => {

@@ -38,6 +38,9 @@ const MATH_UNARY: Readonly<Record<Exclude<UnaryOp, "neg" | "sigmoid">, string>> 
   abs: "Math.abs",
   sqrt: "Math.sqrt",
   tanh: "Math.tanh",
+  sin: "Math.sin",
+  cos: "Math.cos",
+  floor: "Math.floor",
 };
 
 const INFIX: Partial<Readonly<Record<BinaryOp, [string, Prec]>>> = {

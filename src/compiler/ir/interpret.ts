@@ -17,6 +17,9 @@ const UNARY: Readonly<Record<UnaryOp, (x: number) => number>> = {
   sqrt: Math.sqrt,
   tanh: Math.tanh,
   sigmoid: (x) => 1 / (1 + Math.exp(-x)),
+  sin: Math.sin,
+  cos: Math.cos,
+  floor: Math.floor,
 };
 
 const BINARY: Readonly<Record<BinaryOp, (a: number, b: number) => number>> = {

@@ -15,6 +15,9 @@ export const UNARY_OPS = [
   "sqrt",
   "tanh",
   "sigmoid",
+  "sin",
+  "cos",
+  "floor",
 ] as const;
 export const BINARY_OPS = [
   ...["add", "sub", "mul", "div", "max", "min", "pow"],

@@ -35,6 +35,7 @@ const RULES: readonly Rule[] = [
   rule("div-one", "div", ([x, y], b) => (isConst(b, y, 1) ? x! : null)), // x / 1 -> x
   rule("neg-neg", "neg", ([x], b) => (b.node(x!).op === "neg" ? b.node(x!).args[0]! : null)), // -(-x) -> x
   rule("zero-sub", "sub", ([x, y], b, n) => (isConst(b, x, -0) ? negate(b, y!, n) : null)), // -0 - x -> -x
+  rule("floor-floor", "floor", ([x], b) => (b.node(x!).op === "floor" ? x! : null)), // floor(floor(x)) -> floor(x)
   rule("select-same", "select", ([, a, c]) => (a === c ? a! : null)), // c ? a : a -> a
   rule("select-const", "select", ([c, a, d], b) => {
     const cond = b.node(c!);

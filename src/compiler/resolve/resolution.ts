@@ -1,6 +1,6 @@
 // What name resolution learns about a file, keyed by AST node identity: lowering reads these
 // tables instead of looking names up again.
-import type { Span } from "../../diagnostics.js";
+import type { SourceText, Span } from "../../diagnostics.js";
 import type { DeclOf, Expr, ExprOf } from "../../dsl/ast.js";
 import type { Shape } from "../../shared/size.js";
 import type { Primitive } from "./builtins.js";
@@ -43,6 +43,8 @@ export interface SlotTarget {
   readonly activation: string;
   readonly callee: Exclude<Callee, { kind: "slot" }>;
   readonly extra: readonly number[];
+  /** The binding's text: in the file (`slot gate = zero`), or in an override's own source. */
+  readonly binding: { readonly span: Span; readonly source?: SourceText };
 }
 
 export interface Resolution {

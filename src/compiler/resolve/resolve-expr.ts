@@ -3,6 +3,7 @@
 import type { Diagnostic } from "../../diagnostics.js";
 import type { DeclOf, Expr, ExprOf } from "../../dsl/ast.js";
 import { bindArguments } from "./call-args.js";
+import { checkedConstant } from "./constants.js";
 import type { ParamSpec } from "./builtins.js";
 import { MAX_PARTS } from "../../dsl/limits.js";
 import * as E from "../errors.js";
@@ -39,7 +40,10 @@ export function wellFormedParams(fn: DeclOf<"Fn">): boolean {
 }
 
 export function fnParamSpecs(fn: DeclOf<"Fn">): ParamSpec[] {
-  return fn.params.map((p) => ({ name: p.name.name, default: p.default?.value ?? null }));
+  return fn.params.map((p) => ({
+    name: p.name.name,
+    default: p.default ? checkedConstant(p.default) : null,
+  }));
 }
 
 const VALUE_KINDS: ReadonlySet<Symbol["kind"]> = new Set([

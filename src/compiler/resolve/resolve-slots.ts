@@ -1,10 +1,12 @@
 // Binds each activation slot to a function: the file's default, or an override from outside
 // (`--act gate=hard_sigmoid(0.25, 0.5)`). A binding names a function and the values of its
-// parameters after the first; the rest come from the function's defaults.
+// parameters after the first (constant expressions, like `1/4`); the rest come from the
+// function's defaults.
 import type { Diagnostic, SourceText } from "../../diagnostics.js";
 import type { ActivationSpec, DeclOf } from "../../dsl/ast.js";
 import type { ParamSpec } from "./builtins.js";
 import { describeArity } from "./call-args.js";
+import { constantValue } from "./constants.js";
 import * as E from "../errors.js";
 import { describeSymbol, type SlotTarget, type Symbol } from "./resolution.js";
 import { fnParamSpecs } from "./resolve-expr.js";
@@ -37,6 +39,7 @@ function paramsOf(callee: SlotTarget["callee"]): readonly ParamSpec[] {
 function bindSlot(
   slot: string,
   spec: ActivationSpec,
+  source: SourceText | undefined,
   scopes: readonly Scope[],
   used: Set<Symbol>,
   report: (d: Diagnostic) => void,
@@ -78,8 +81,18 @@ function bindSlot(
     report(E.missingArguments(`activation '${name}'`, names, arity, spec.span));
     return null;
   }
-  const extra = extraParams.map((p, i) => spec.args[i]?.value ?? p.default!);
-  return { slot, activation: name, callee, extra };
+  let constant = true;
+  const notConstant = (d: Diagnostic): void => {
+    constant = false;
+    report(d);
+  };
+  const extra = extraParams.map((p, i) => {
+    const arg = spec.args[i];
+    const what = `argument '${p.name}' of activation '${name}'`;
+    return arg ? constantValue(arg, what, notConstant) : p.default!;
+  });
+  const binding = source ? { span: spec.span, source } : { span: spec.span };
+  return constant ? { slot, activation: name, callee, extra, binding } : null;
 }
 
 export function resolveSlots(
@@ -103,9 +116,9 @@ export function resolveSlots(
       diagnostics.push(override ? { ...diag, source: override.source } : diag);
     // The file's own binding must be valid even when overridden: a file is right or wrong by itself.
     const push = (diag: Diagnostic) => diagnostics.push(diag);
-    const own = bindSlot(d.name.name, d.binding, scopes, used, push, diagnostics);
+    const own = bindSlot(d.name.name, d.binding, undefined, scopes, used, push, diagnostics);
     const target = override
-      ? bindSlot(d.name.name, override.spec, scopes, used, report, diagnostics)
+      ? bindSlot(d.name.name, override.spec, override.source, scopes, used, report, diagnostics)
       : own;
     if (target) targets.set(d.name.name, target);
   }

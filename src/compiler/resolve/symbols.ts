@@ -4,6 +4,7 @@ import type { Diagnostic } from "../../diagnostics.js";
 import type { Decl, DeclOf, Ident } from "../../dsl/ast.js";
 import { KEYWORDS } from "../../dsl/tokens.js";
 import { badArgument, keywordAsValue, redefinition } from "../errors.js";
+import { constantValue } from "./constants.js";
 import type { Symbol } from "./resolution.js";
 import { symbolSpan } from "./resolution.js";
 
@@ -54,7 +55,7 @@ export function declaredSymbols(
   return scope;
 }
 
-/** Parameters are distinct, are not keywords, and defaults come last (as in Python). */
+/** Parameters are distinct, are not keywords, defaults are constants and come last (as in Python). */
 function checkFnParams(fn: DeclOf<"Fn">, diagnostics: Diagnostic[]): void {
   const seen = new Map<string, Ident>();
   let defaulted: string | null = null;
@@ -63,8 +64,12 @@ function checkFnParams(fn: DeclOf<"Fn">, diagnostics: Diagnostic[]): void {
     if (first) diagnostics.push(redefinition(p.name.name, p.name.span, first.span));
     else seen.set(p.name.name, p.name);
     if (KEYWORDS.has(p.name.name)) diagnostics.push(keywordAsValue(p.name.name, p.name.span));
-    if (p.default) defaulted = p.name.name;
-    else if (defaulted !== null) {
+    if (p.default) {
+      constantValue(p.default, `the default of '${p.name.name}' in '${fn.name.name}'`, (d) =>
+        diagnostics.push(d),
+      );
+      defaulted = p.name.name;
+    } else if (defaulted !== null) {
       const message = `parameter '${p.name.name}' needs a default value, since '${defaulted}' before it has one`;
       diagnostics.push(badArgument(message, p.name.span));
     }

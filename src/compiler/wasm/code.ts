@@ -89,6 +89,31 @@ export class Code {
     return this.f32(x).simd(Simd.f32x4Splat);
   }
 
+  /** Both float64 lanes set to `x`. */
+  splatF64(x: number): this {
+    if (this.pool)
+      return this.pooled(`f64:${f64Bits(x)}`, (b) => b.byte(Op.f64Const).f64(x), Simd.f64x2Splat);
+    this.bytes.byte(Op.f64Const).f64(x);
+    return this.simd(Simd.f64x2Splat);
+  }
+
+  /** Bytes of the two vectors on the stack: `lanes[i]` < 16 from the first, others the second. */
+  shuffle(lanes: readonly number[]): this {
+    if (lanes.length !== 16) throw new Error("internal: a shuffle takes 16 lane indices");
+    this.simd(Simd.i8x16Shuffle);
+    this.bytes.byte(...lanes);
+    return this;
+  }
+
+  /** if (condition on the stack) then() else otherwise(), producing no value. */
+  ifElse(then: () => void, otherwise: () => void): this {
+    this.op(Op.if, VOID);
+    then();
+    this.op(Op.else);
+    otherwise();
+    return this.op(Op.end);
+  }
+
   splatI32(n: number): this {
     if (this.pool)
       return this.pooled(`i32:${n | 0}`, (b) => b.byte(Op.i32Const).s32(n), Simd.i32x4Splat);
@@ -157,6 +182,13 @@ export class Code {
 }
 
 export { Bytes };
+
+/** A float64's bits, as a pool key (distinct for -0). */
+function f64Bits(x: number): string {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  return view.getBigUint64(0).toString(16);
+}
 
 /** A float32's bits: the same key for every way of writing one constant, distinct for -0. */
 function f32Bits(x: number): number {

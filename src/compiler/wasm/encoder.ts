@@ -40,6 +40,13 @@ export class Bytes {
     return this;
   }
 
+  f64(x: number): this {
+    const view = new DataView(new ArrayBuffer(8));
+    view.setFloat64(0, x, true);
+    for (let i = 0; i < 8; i++) this.out.push(view.getUint8(i));
+    return this;
+  }
+
   name(s: string): this {
     const utf8 = new TextEncoder().encode(s);
     this.u32(utf8.length);

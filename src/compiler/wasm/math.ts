@@ -1,8 +1,9 @@
 // Vector math for element-wise kernels: exp by range reduction and a degree-5 polynomial
-// (Cephes' expf; relative error about 1e-7), and sigmoid and tanh built on it. Each takes its
-// argument on the stack and leaves its result there.
+// (Cephes' expf; relative error about 1e-7), sigmoid and tanh built on it, and sin and cos
+// (trig.ts). Each takes its argument on the stack and leaves its result there.
 import type { Code, Local } from "./code.js";
 import { Simd, V128 } from "./opcodes.js";
+import { VectorTrig } from "./trig.js";
 
 const LOG2E = 1.44269504088896341;
 const LN2_HI = 0.693359375;
@@ -24,8 +25,11 @@ const TANH_POLY = [
 export class VectorMath {
   private readonly temps: Local[] = [];
   private used = 0;
+  private readonly trig: VectorTrig;
 
-  constructor(private readonly c: Code) {}
+  constructor(private readonly c: Code) {
+    this.trig = new VectorTrig(c, () => this.temp());
+  }
 
   /** A v128 temporary; temporaries are reused after `release`, between expressions. */
   private temp(): Local {
@@ -62,6 +66,14 @@ export class VectorMath {
     c.splat(Infinity).get(y).get(input).splat(EXP_HI).simd(Simd.f32x4Gt);
     c.simd(Simd.v128Bitselect).set(y);
     c.splat(0).get(y).get(input).splat(EXP_LO).simd(Simd.f32x4Lt).simd(Simd.v128Bitselect);
+  }
+
+  sin(): void {
+    this.trig.sin(0);
+  }
+
+  cos(): void {
+    this.trig.sin(1);
   }
 
   /** 1 / (1 + exp(-x)): exp(-x) overflowing to infinity gives exactly 0. */

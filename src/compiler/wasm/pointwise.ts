@@ -145,12 +145,18 @@ class LoopCompiler {
         return void c.simd(Simd.f32x4Abs);
       case "sqrt":
         return void c.simd(Simd.f32x4Sqrt);
+      case "floor":
+        return void c.simd(Simd.f32x4Floor);
       case "exp":
         return this.math.exp();
       case "sigmoid":
         return this.math.sigmoid();
       case "tanh":
         return this.math.tanh();
+      case "sin":
+        return this.math.sin();
+      case "cos":
+        return this.math.cos();
       default:
         throw new Error(`internal: no SIMD code for ${n.op}`);
     }
