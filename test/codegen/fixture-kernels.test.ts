@@ -42,11 +42,12 @@ describe.each(TARGETS)("reference cases through the %s kernel", (_label, which) 
     const c = loadCase(name);
     const v = await variant(cellSource(c.cell), `cells/${c.cell}.cell`, which, c.activations);
     const options = { batchFirst: c.batchFirst };
-    const one = v.kernel.create(c.weights, options).forward(c.input, c.states);
+    const lengths = c.lengths === null ? undefined : { lengths: c.lengths };
+    const one = v.kernel.create(c.weights, options).forward(c.input, c.states, lengths);
     const model = v.kernel.create(c.weights, { ...options, threads: 2 });
     let two: KernelResult;
     try {
-      two = model.forward(c.input, c.states);
+      two = model.forward(c.input, c.states, lengths);
     } finally {
       model.close();
     }

@@ -1,7 +1,8 @@
 // docs/language.md is checked, not only written: every `$ cellc ...` transcript whose file is a
 // complete cell of the doc (a ```cell block with a `cell` and an `output` declaration) or a
 // shipped one prints exactly what the doc shows, every other complete cell compiles without
-// errors, and every IR excerpt (lines `  %n = ...  ; NAME.cell:L:C`) appears in that cell's IR.
+// errors, and every IR excerpt (lines `  %n = ...  ; NAME.cell:L:C`) appears in that cell's IR
+// (after the pass the prose just before it names as `--after PASS`, if it names one).
 // Transcripts of files the doc shows only in part (most error examples) cannot be run.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -17,18 +18,23 @@ interface Block {
   readonly lang: string;
   readonly text: string;
   readonly line: number;
+  /** The prose between the previous block and this one. */
+  readonly before: string;
 }
 
 /** Fenced blocks, dedented by their first line's indentation (blocks inside list items). */
 function blocks(markdown: string): Block[] {
   const out: Block[] = [];
+  let previousEnd = 0;
   for (const m of markdown.matchAll(/^( *)```(\w*)\n([\s\S]*?)^ *```$/gm)) {
+    const before = markdown.slice(previousEnd, m.index);
+    previousEnd = m.index + m[0].length;
     const indent = m[1]!.length;
     const text = m[3]!
       .split("\n")
       .map((l) => l.slice(Math.min(indent, l.length - l.trimStart().length)))
       .join("\n");
-    out.push({ lang: m[2]!, text, line: markdown.slice(0, m.index).split("\n").length });
+    out.push({ lang: m[2]!, text, line: markdown.slice(0, m.index).split("\n").length, before });
   }
   return out;
 }
@@ -75,6 +81,7 @@ const TRANSCRIPTS = BLOCKS.filter((b) => b.text.startsWith("$ cellc ")).map((b) 
 const EXCERPTS = BLOCKS.filter((b) => /^ {2}%\d+ = /.test(b.text)).map((b) => ({
   ...b,
   file: /; (?:\S+ {2})?(\w+\.cell):\d+:\d+$/m.exec(b.text)?.[1] ?? "",
+  after: [...b.before.matchAll(/--after ([\w-]+)/g)].at(-1)?.[1] ?? null,
 }));
 
 /** Cells a transcript runs: what they print (errors too) is checked there instead. */
@@ -110,9 +117,9 @@ describe("docs/language.md", () => {
   );
 
   it.each(EXCERPTS.filter((e) => sourceOf(e.file) !== null))(
-    "shows IR that cellc ir $file prints (line $line)",
-    ({ file, text }) => {
-      const ir = run(["ir", file])!.split("\n");
+    "shows IR that cellc ir $file prints (line $line, after $after)",
+    ({ file, text, after }) => {
+      const ir = run(["ir", file, ...(after === null ? [] : ["--after", after])])!.split("\n");
       for (const line of text.trimEnd().split("\n")) expect(ir).toContain(line);
     },
   );

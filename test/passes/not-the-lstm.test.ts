@@ -26,9 +26,16 @@ const optimize = (text: string): CellIR => run(lower(text), ...PIPELINE);
 
 const isProduct = (n: Node): boolean => n.op === "matvec" || n.op === "affine";
 
+/** Whether a value is a product or a sum that has one among its terms. */
+const sumsAProduct = (ir: CellIR, id: number): boolean => {
+  const n = ir.nodes[id]!;
+  return isProduct(n) || (n.op === "add" && n.args.some((a) => sumsAProduct(ir, a)));
+};
+
 /**
- * Additions in the time loop with a load-time operand computed from weights (a bias added at
- * every step); a literal (the Phased LSTM's clock, t + 1) is no bias.
+ * Additions in the time loop of a load-time value computed from weights to a sum of products: a
+ * bias the product could have started from. A literal (the Phased LSTM's clock, t + 1) is no bias,
+ * and neither is a shift added to what is not a product (layer norm's beta after the scaling).
  */
 const loopAddsOfWeights = (ir: CellIR): string[] =>
   ir.nodes
@@ -36,6 +43,7 @@ const loopAddsOfWeights = (ir: CellIR): string[] =>
     .filter((n) =>
       n.args.some((a) => ir.nodes[a]!.stage === "weight" && ir.nodes[a]!.op !== "const"),
     )
+    .filter((n) => n.args.some((a) => sumsAProduct(ir, a)))
     .map((n) => expressionOf(ir, n.id));
 
 /** The expression of the value the node with source name `hint` is a slice of. */
