@@ -27,11 +27,13 @@ type Value = ValueId | null;
 interface Env {
   /** Values of the enclosing function's parameters. */
   readonly args: readonly Value[];
+  /** Values of the enclosing function's `where`, in this call. */
+  readonly locals: ReadonlyMap<DeclOf<"Let">, readonly Value[]>;
   /** Inside the built-in library, where errors and spans point instead: the user's call. */
   readonly callSite: Span | null;
 }
 
-const FILE_ENV: Env = { args: [], callSite: null };
+const FILE_ENV: Env = { args: [], locals: new Map(), callSite: null };
 
 /** A call ready to lower: never a slot (bound to its function), arguments lowered. */
 interface Application {
@@ -110,10 +112,17 @@ class Lowerer {
   letValues(decl: DeclOf<"Let">): readonly Value[] {
     let values = this.lets.get(decl);
     if (!values) {
-      values = decl.names.length > 1 ? this.split(decl) : [this.expr(decl.value, FILE_ENV)];
-      values.forEach((v, i) => v !== null && this.builder.nameValue(v, decl.names[i]!.name));
+      values = this.define(decl, FILE_ENV);
       this.lets.set(decl, values);
     }
+    return values;
+  }
+
+  /** The values a let (or a `where`) defines, named after it unless inside the library. */
+  private define(decl: DeclOf<"Let">, env: Env): Value[] {
+    const values = decl.names.length > 1 ? this.split(decl, env) : [this.expr(decl.value, env)];
+    if (env.callSite === null)
+      values.forEach((v, i) => v !== null && this.builder.nameValue(v, decl.names[i]!.name));
     return values;
   }
 
@@ -121,28 +130,36 @@ class Lowerer {
    * `let a, b = split(z, 2)`: equal consecutive slices of a vector, or equal row blocks of a
    * matrix (`split(weight_hh, 3)`: the gate blocks of a stacked weight). Resolve checked the form.
    */
-  private split(decl: DeclOf<"Let">): Value[] {
+  private split(decl: DeclOf<"Let">, env: Env): Value[] {
     const call = this.r.calls.get(decl.value as ExprOf<"Call">)!;
     const parts = decl.names.length;
     const poison = decl.names.map(() => null);
-    const x = this.arg(call.args[0]!, FILE_ENV);
+    const span = env.callSite ?? decl.value.span;
+    const x = this.arg(call.args[0]!, env);
     if (x === null) return poison;
     const shape = this.builder.node(x).shape;
     const shown = formatSymbolicShape(shape);
     if (shape.length !== 1 && shape.length !== 2) {
       const message = `only vectors and matrices (by rows) can be split, not ${shown}`;
-      this.diagnostics.push(E.shapeMismatch(message, decl.value.span));
+      this.diagnostics.push(E.shapeMismatch(message, span));
       return poison;
     }
     const len = divideSize(shape[0]!, parts);
     if (!len) {
       const what = shape.length === 1 ? shown : `the rows of ${shown}`;
-      this.diagnostics.push(E.splitUneven(what, parts, decl.value.span));
+      this.diagnostics.push(E.splitUneven(what, parts, span));
       return poison;
     }
     const op = shape.length === 1 ? "slice" : "rows";
+    const hint = (name: string) => (env.callSite === null ? name : undefined);
     return decl.names.map((n, k) =>
-      this.builder.emit(op, [x], { start: scaleSize(len, k), len }, n.span, n.name),
+      this.builder.emit(
+        op,
+        [x],
+        { start: scaleSize(len, k), len },
+        env.callSite ?? n.span,
+        hint(n.name),
+      ),
     );
   }
 
@@ -204,6 +221,8 @@ class Lowerer {
         return this.letValues(ref.decl)[ref.index] ?? null;
       case "fnParam":
         return env.args[ref.index] ?? null;
+      case "local":
+        return env.locals.get(ref.decl)?.[ref.index] ?? null;
       case "size":
         return this.builder.emit("size", [], { size: sizeVar(ref.name) }, e.span, ref.name);
     }
@@ -235,7 +254,11 @@ class Lowerer {
       if (!results) this.applied.set(callee.decl, (results = new Map()));
       const key = `${args.join(",")}@${callSite ? `${callSite.start}:${callSite.end}` : ""}`;
       if (results.has(key)) return results.get(key)!;
-      const value = this.expr(callee.decl.body, { args, callSite });
+      const locals = new Map<DeclOf<"Let">, readonly Value[]>();
+      const env: Env = { args, locals, callSite };
+      // Each `where` value once per call, after those it uses: never followed on demand.
+      for (const l of this.r.locals.get(callee.decl) ?? []) locals.set(l, this.define(l, env));
+      const value = this.expr(callee.decl.body, env);
       results.set(key, value);
       return value;
     }

@@ -85,6 +85,14 @@ export interface FnParam {
   readonly default: Expr | null;
 }
 
+/** `let a, b = split(z, 2)` at file level, or `a, b = split(z, 2)` after a function's `where`. */
+export interface LetDecl {
+  readonly kind: "Let";
+  readonly names: readonly Ident[];
+  readonly value: Expr;
+  readonly span: Span;
+}
+
 export type Decl =
   | { readonly kind: "Cell"; readonly name: Ident; readonly span: Span }
   | { readonly kind: "Size"; readonly names: readonly Ident[]; readonly span: Span }
@@ -108,14 +116,11 @@ export type Decl =
       readonly name: Ident;
       readonly params: readonly FnParam[];
       readonly body: Expr;
+      /** The values the body names after `where`, each as a let of the function's own. */
+      readonly locals: readonly LetDecl[];
       readonly span: Span;
     }
-  | {
-      readonly kind: "Let";
-      readonly names: readonly Ident[];
-      readonly value: Expr;
-      readonly span: Span;
-    }
+  | LetDecl
   | { readonly kind: "Update"; readonly name: Ident; readonly value: Expr; readonly span: Span }
   | { readonly kind: "Output"; readonly value: Expr; readonly span: Span };
 

@@ -121,8 +121,22 @@ export type FnDeclCstChildren = {
   Identifier: IToken[];
   LParen: IToken[];
   fnParam?: FnParamCstNode[];
-  Comma?: IToken[];
+  Comma?: (IToken)[];
   RParen: IToken[];
+  Equals: IToken[];
+  expression: ExpressionCstNode[];
+  Where?: IToken[];
+  whereBinding?: WhereBindingCstNode[];
+};
+
+export interface WhereBindingCstNode extends CstNode {
+  name: "whereBinding";
+  children: WhereBindingCstChildren;
+}
+
+export type WhereBindingCstChildren = {
+  Identifier: IToken[];
+  Comma?: IToken[];
   Equals: IToken[];
   expression: ExpressionCstNode[];
 };
@@ -345,6 +359,7 @@ export interface ICellCstVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   paramDecl(children: ParamDeclCstChildren, param?: IN): OUT;
   slotDecl(children: SlotDeclCstChildren, param?: IN): OUT;
   fnDecl(children: FnDeclCstChildren, param?: IN): OUT;
+  whereBinding(children: WhereBindingCstChildren, param?: IN): OUT;
   fnParam(children: FnParamCstChildren, param?: IN): OUT;
   letDecl(children: LetDeclCstChildren, param?: IN): OUT;
   outputDecl(children: OutputDeclCstChildren, param?: IN): OUT;

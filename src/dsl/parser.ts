@@ -97,12 +97,28 @@ export class CellParser extends chevrotain.CstParser {
   });
 
   // fn hard_sigmoid(x, alpha = 1/5, beta = 0.5) = min(max(alpha * x + beta, 0), 1)
+  // fn norm(v) = d / sqrt(mean(d * d)) where d = v - mean(v)
   public fnDecl = this.RULE("fnDecl", () => {
     this.CONSUME(T.Fn);
     this.CONSUME(T.Identifier);
     this.CONSUME(T.LParen);
     this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.fnParam) });
     this.CONSUME(T.RParen);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expression);
+    // `where'` on the next line is a state named `where` being updated, not this clause.
+    this.OPTION2({
+      GATE: () => this.LA(2).tokenType !== T.Prime,
+      DEF: () => {
+        this.CONSUME(T.Where);
+        this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => this.SUBRULE(this.whereBinding) });
+      },
+    });
+  });
+
+  // One value the body names, as a let names one: `d = v - mean(v)`, `a, b = split(v, 2)`.
+  public whereBinding = this.RULE("whereBinding", () => {
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME(T.Identifier) });
     this.CONSUME(T.Equals);
     this.SUBRULE(this.expression);
   });

@@ -121,7 +121,11 @@ export function printDecl(d: Decl): string {
       const params = d.params.map((p) =>
         p.default ? `${p.name.name} = ${printExpr(p.default)}` : p.name.name,
       );
-      return `fn ${d.name.name}(${params.join(", ")}) = ${printExpr(d.body)}`;
+      const locals = d.locals.map(
+        (l) => `${l.names.map((n) => n.name).join(", ")} = ${printExpr(l.value)}`,
+      );
+      const where = locals.length > 0 ? ` where ${locals.join(", ")}` : "";
+      return `fn ${d.name.name}(${params.join(", ")}) = ${printExpr(d.body)}${where}`;
     }
     case "Let":
       return `let ${d.names.map((n) => n.name).join(", ")} = ${printExpr(d.value)}`;

@@ -65,6 +65,9 @@ const LIST_RULES: ReadonlySet<string> = new Set([
   "nameOrCall",
 ]);
 
+const WHERE_OUTSIDE_FN =
+  "'where' names values inside a function: fn NAME(...) = EXPR where NAME = EXPR; at file level, use let";
+
 const CHAINED_COMPARISON =
   "comparisons do not chain: combine them with parentheses, as in (a < b) * (b < c)";
 
@@ -100,6 +103,7 @@ export const syntaxMessages: IParserErrorMessageProvider = {
     const first = actual[0] ?? actual[actual.length - 1]!;
     const found = describeToken(first);
     if (ruleName === "declaration") {
+      if (first.tokenType.name === "Where") return WHERE_OUTSIDE_FN;
       const second = actual[1];
       if (isCategory(first, "Identifier") && second) return badDeclarationStart(first, second);
       return notADeclaration(first);

@@ -71,7 +71,14 @@ class AstBuilder extends ExprBuilder implements C.ICellCstVisitor<void, unknown>
   fnDecl(ctx: C.FnDeclCstChildren): A.Decl {
     const params = (ctx.fnParam ?? []).map((p) => this.fnParam(p.children));
     const body = this.expression(one(ctx.expression).children);
-    return { kind: "Fn", name: ident(one(ctx.Identifier)), params, body, span: spanOf(ctx) };
+    const locals = (ctx.whereBinding ?? []).map((b) => this.whereBinding(b.children));
+    const name = ident(one(ctx.Identifier));
+    return { kind: "Fn", name, params, body, locals, span: spanOf(ctx) };
+  }
+
+  whereBinding(ctx: C.WhereBindingCstChildren): A.LetDecl {
+    const value = this.expression(one(ctx.expression).children);
+    return { kind: "Let", names: ctx.Identifier.map(ident), value, span: spanOf(ctx) };
   }
 
   fnParam(ctx: C.FnParamCstChildren): A.FnParam {

@@ -9,7 +9,18 @@ const { createToken, Lexer } = chevrotain;
 export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
 
 /** The soft keywords, spelled once: tokens, their named constants and both sets derive from it. */
-const WORDS = ["cell", "size", "input", "state", "param", "slot", "fn", "let", "output"] as const;
+const WORDS = [
+  "cell",
+  "size",
+  "input",
+  "state",
+  "param",
+  "slot",
+  "fn",
+  "let",
+  "where",
+  "output",
+] as const;
 
 /** A keyword token's name is its word capitalised (`cell` -> `Cell`), as cst.d.ts spells it. */
 type KeywordName = Capitalize<(typeof WORDS)[number]>;
@@ -34,7 +45,7 @@ export const KEYWORD_TOKENS: ReadonlySet<TokenType> = new Set(keywordTokens);
 // The parser names these. fromEntries loses the key type, but `keyword` made one token per word;
 // a name that is not a capitalised word of WORDS fails to type-check here.
 const byName = Object.fromEntries(keywordTokens.map((t) => [t.name, t]));
-export const { Cell, Size, Input, State, Param, Slot, Fn, Let, Output } = byName as Record<
+export const { Cell, Size, Input, State, Param, Slot, Fn, Let, Where, Output } = byName as Record<
   KeywordName,
   TokenType
 >;

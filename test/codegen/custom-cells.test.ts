@@ -106,6 +106,29 @@ output concat(h', c' * dot(c, c) / H)
 `,
   },
   {
+    name: "where_values",
+    stages: { scale: "weight" },
+    covers:
+      "functions naming values after where (in any order, a split among them), called twice with different arguments and once on weights only; a slot bound to such a function",
+    stackable: true,
+    text: `
+cell where_values
+size I, H
+input x : [I]
+state h : [H]
+param W : [2*H, I]
+param U : [2*H, H]
+param g : [H] = 1
+fn norm(v, eps = 1/1000) = d / sqrt(var + eps) where var = mean(d * d), d = v - mean(v)
+fn glu(v) = a * sigmoid(b) where a, b = split(v, 2)
+fn squash(v) = s / (1 + abs(s)) where s = 2 * v
+slot act = squash
+let scale = norm(g) + 1
+h' = act(glu(W @ x) + norm(glu(U @ h)) * scale)
+output h'
+`,
+  },
+  {
     name: "concat_lstm",
     covers: "concat of a state and the input inside the time loop, one matrix on [h; x]",
     stackable: true,

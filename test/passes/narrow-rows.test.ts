@@ -181,9 +181,12 @@ describe("multiply-adds after the pipeline", () => {
     expect(multiplyAdds(unnarrowed)).toBe("4*H*H + 3*H*I");
   });
 
-  it("are those of the equations for gru_reset_before.cell, with no product row unread", () => {
-    const out = run(compileCell("gru_reset_before"), ...PIPELINE);
-    expect(multiplyAdds(out)).toBe("3*H*H + 3*H*I");
+  it.each([
+    ["gru_reset_before", "3*H*H + 3*H*I"],
+    ["mgu", "2*H*H + 2*H*I"],
+  ])("are those of the equations for %s.cell, with no product row unread", (name, want) => {
+    const out = run(compileCell(name), ...PIPELINE);
+    expect(multiplyAdds(out)).toBe(want);
     expect(unreadRows(out)).toEqual([]);
   });
 

@@ -10,6 +10,7 @@ import type {
   Expr,
   FnParam,
   Ident,
+  LetDecl,
   NumberArg,
   ShapeExpr,
   SizeExpr,
@@ -22,7 +23,7 @@ const SPAN = { start: 0, end: 0 } as const;
  * (`slot cell = tanh`, `cell(c')`), but not as bare operands.
  */
 export const KEYWORDS: readonly string[] = [
-  ...["cell", "size", "input", "state", "param", "slot", "fn", "let", "output"],
+  ...["cell", "size", "input", "state", "param", "slot", "fn", "let", "where", "output"],
 ];
 
 const FIRST = [..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_"];
@@ -162,6 +163,11 @@ export function astArbitraries(pool: Pool): AstArbitraries {
 
   const names = fc.array(ident, { minLength: 1, maxLength: 4 });
 
+  /** A function's `where` value: a let without the keyword. */
+  const local: fc.Arbitrary<LetDecl> = fc
+    .record({ names, value: expr })
+    .map((l) => ({ kind: "Let", ...l, span: SPAN }));
+
   /**
    * The declarations that carry signed numbers (`param`, `slot`, `fn`), numbers from `arg`;
    * activation arguments and fn defaults are expressions, now and then from `other` if given.
@@ -187,7 +193,12 @@ export function astArbitraries(pool: Pool): AstArbitraries {
         .record({ name: ident, binding: activationSpec })
         .map((s): Decl => ({ kind: "Slot", ...s, span: SPAN })),
       fc
-        .record({ name: ident, params: fc.array(fnParam, { maxLength: 3 }), body: expr })
+        .record({
+          name: ident,
+          params: fc.array(fnParam, { maxLength: 3 }),
+          body: expr,
+          locals: fc.array(local, { maxLength: 2 }),
+        })
         .map((f): Decl => ({ kind: "Fn", ...f, span: SPAN })),
     );
   }

@@ -31,7 +31,9 @@ interface Depth {
 
 const LEAF: Depth = { inlined: 1, onDemand: 1 };
 
-const bodyOf = (d: Definition): Expr => (d.kind === "Fn" ? d.body : d.value);
+/** What lowering a definition lowers: a function's body and its `where` values, side by side. */
+const exprsOf = (d: Definition): readonly Expr[] =>
+  d.kind === "Fn" ? [d.body, ...d.locals.map((l) => l.value)] : [d.value];
 
 /** The function a call inlines (itself or through a slot), if any. */
 function callee(e: ExprOf<"Call">, t: Tables): DeclOf<"Fn"> | null {
@@ -48,10 +50,10 @@ function named(e: ExprOf<"Name">, t: Tables): Eager | null {
   return null;
 }
 
-/** The definitions an expression uses directly (walked with a stack). */
-function usesOf(root: Expr, t: Tables): Definition[] {
+/** The definitions expressions use directly (walked with a stack). */
+function usesOf(roots: readonly Expr[], t: Tables): Definition[] {
   const out: Definition[] = [];
-  const stack = [root];
+  const stack = [...roots];
   for (let e = stack.pop(); e !== undefined; e = stack.pop()) {
     if (e.kind === "Name") {
       const d = named(e, t);
@@ -103,6 +105,18 @@ function depthOf(e: Expr, t: Tables, known: (d: Definition) => Depth): Depth {
   }
 }
 
+/** The deepest of expressions lowered one after the other (a function's `where` values). */
+function deepestOf(exprs: readonly Expr[], t: Tables, known: (d: Definition) => Depth): Depth {
+  let inlined = 0;
+  let onDemand = 0;
+  for (const e of exprs) {
+    const d = depthOf(e, t, known);
+    inlined = Math.max(inlined, d.inlined);
+    onDemand = Math.max(onDemand, d.onDemand);
+  }
+  return { inlined, onDemand };
+}
+
 export interface ChainDepth {
   /** The lets and next values in dependency order, if lowering them on demand nests too deeply. */
   readonly eager: readonly Eager[];
@@ -121,7 +135,7 @@ export function checkChainDepth(
   const uses = new Map<Definition, Definition[]>();
   const usesOfDef = (d: Definition): Definition[] => {
     let u = uses.get(d);
-    if (!u) uses.set(d, (u = usesOf(bodyOf(d), t)));
+    if (!u) uses.set(d, (u = usesOf(exprsOf(d), t)));
     return u;
   };
   const known = (d: Definition): Depth => depths.get(d) ?? LEAF;
@@ -143,7 +157,7 @@ export function checkChainDepth(
           continue;
         }
       }
-      depths.set(d, depthOf(bodyOf(d), t, known));
+      depths.set(d, deepestOf(exprsOf(d), t, known));
       if (d.kind === "Let" || d.kind === "Update") order.push(d);
       open.delete(d);
       stack.pop();

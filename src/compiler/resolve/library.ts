@@ -20,5 +20,6 @@ fn affine(x, alpha = 1, beta = 0) = alpha * x + beta
 fn thresholded_relu(x, alpha = 1) = x > alpha ? x : 0
 # Functions over a whole vector.
 # Layer normalization (Ba et al. 2016), as torch.nn.LayerNorm: biased variance, eps inside the root
-fn layer_norm(v, gamma, beta, eps = 0.00001) = (v - mean(v)) / sqrt(mean((v - mean(v)) * (v - mean(v))) + eps) * gamma + beta
+fn layer_norm(v, gamma, beta, eps = 1e-5) = d / sqrt(mean(d * d) + eps) * gamma + beta
+  where d = v - mean(v)
 `;

@@ -21,6 +21,8 @@ export type ValueRef =
   | { readonly kind: "next"; readonly name: string }
   | { readonly kind: "let"; readonly decl: DeclOf<"Let">; readonly index: number }
   | { readonly kind: "fnParam"; readonly index: number }
+  /** A value a function's `where` names, computed once per call. */
+  | { readonly kind: "local"; readonly decl: DeclOf<"Let">; readonly index: number }
   /** A size used as a number: `sum(v) / H`. */
   | { readonly kind: "size"; readonly name: string };
 
@@ -65,6 +67,8 @@ export interface Resolution {
    * demand, where used, would nest too deeply (a long chain of lets).
    */
   readonly eager: readonly (DeclOf<"Let"> | DeclOf<"Update">)[];
+  /** Each function's `where` values in dependency order: lowering computes them in this order. */
+  readonly locals: ReadonlyMap<DeclOf<"Fn">, readonly DeclOf<"Let">[]>;
 }
 
 export function describeSymbol(s: Symbol): string {

@@ -23,6 +23,8 @@ export interface ExprContext {
   readonly scopes: readonly Scope[];
   /** The function whose body this is, or null at file level. */
   readonly fn: DeclOf<"Fn"> | null;
+  /** The values the function's `where` names (empty at file level). */
+  readonly locals: Scope;
   readonly diagnostics: Diagnostic[];
   readonly values: Map<ExprOf<"Name">, ValueRef>;
   readonly calls: Map<ExprOf<"Call">, CallRef>;
@@ -60,7 +62,8 @@ function knownNames(ctx: ExprContext, callable: boolean): string[] {
   const names = ctx.scopes.flatMap((scope) =>
     [...scope].filter(([, s]) => wanted(s)).map(([n]) => n),
   );
-  return ctx.fn && !callable ? [...ctx.fn.params.map((p) => p.name.name), ...names] : names;
+  if (!ctx.fn || callable) return names;
+  return [...ctx.fn.params.map((p) => p.name.name), ...ctx.locals.keys(), ...names];
 }
 
 export function resolveExpr(e: Expr, ctx: ExprContext, allowSplit = false): void {
@@ -87,6 +90,13 @@ function resolveName(e: ExprOf<"Name">, ctx: ExprContext): void {
   const paramIndex = ctx.fn?.params.findIndex((p) => p.name.name === e.name) ?? -1;
   if (paramIndex >= 0 && !e.primed) {
     ctx.values.set(e, { kind: "fnParam", index: paramIndex });
+    return;
+  }
+  const local = e.primed ? undefined : ctx.locals.get(e.name);
+  if (local?.kind === "let") {
+    ctx.used.add(local);
+    ctx.values.set(e, { kind: "local", decl: local.decl, index: local.index });
+    ctx.deps.push({ kind: "let", decl: local.decl });
     return;
   }
   const symbol = lookup(ctx.scopes, e.name);
@@ -145,6 +155,13 @@ function bindCall(e: ExprOf<"Call">, ctx: ExprContext, allowSplit: boolean): Cal
     ctx.diagnostics.push(
       E.notCallable(name, `a parameter of '${ctx.fn.name.name}'`, e.callee.span),
     );
+    return null;
+  }
+  const local = ctx.fn ? ctx.locals.get(name) : undefined;
+  if (ctx.fn && local) {
+    ctx.used.add(local);
+    const what = `a value named by 'where' in '${ctx.fn.name.name}'`;
+    ctx.diagnostics.push(E.notCallable(name, what, e.callee.span));
     return null;
   }
   const symbol = lookup(ctx.scopes, name);

@@ -14,6 +14,8 @@ import { checkSizeUse, resolveShape } from "./size-exprs.js";
 import { declaredSymbols } from "./symbols.js";
 import { checkStructure } from "./structure.js";
 import { checkSplits } from "./split-lets.js";
+import { resolveFunction } from "./where-locals.js";
+import type { Scope } from "./symbols.js";
 
 export type { SlotOverride } from "./resolve-slots.js";
 
@@ -37,9 +39,15 @@ export function resolve(
   const used = new Set<Symbol>();
   const values = new Map<ExprOf<"Name">, ValueRef>(lib.values);
   const calls = new Map<ExprOf<"Call">, CallRef>(lib.calls);
-  const context = (fn: DeclOf<"Fn"> | null, deps: Dependency[]): ExprContext => ({
+  const noLocals: Scope = new Map();
+  const context = (
+    fn: DeclOf<"Fn"> | null,
+    deps: Dependency[],
+    locals: Scope = noLocals,
+  ): ExprContext => ({
     scopes,
     fn,
+    locals,
     diagnostics,
     values,
     calls,
@@ -51,6 +59,8 @@ export function resolve(
   const slots = resolveSlots(slotDecls, overrides, scopes, used, diagnostics);
 
   const graph: { key: string; label: string; deps: string[]; span: DeclOf<"Let">["span"] }[] = [];
+  const localScopes: Scope[] = [];
+  const localOrders = new Map<DeclOf<"Fn">, readonly DeclOf<"Let">[]>(lib.locals);
   const fnGraph: typeof graph = [];
   for (const d of file.decls) {
     const deps: Dependency[] = [];
@@ -73,7 +83,14 @@ export function resolve(
     } else if (d.kind === "Output") {
       resolveExpr(d.value, context(null, deps));
     } else if (d.kind === "Fn") {
-      resolveExpr(d.body, context(d, deps));
+      const resolved = resolveFunction(d, (own, locals) => context(d, own, locals), diagnostics);
+      localScopes.push(resolved.locals);
+      localOrders.set(d, resolved.order);
+      deps.push(...resolved.deps);
+      for (const [l, own] of resolved.localDeps) {
+        const label = l.names.map((n) => n.name).join(", ");
+        graph.push({ key: letKey(l), label, deps: own.map(depKey), span: l.span });
+      }
       fnGraph.push({
         key: `fn:${d.name.name}`,
         label: d.name.name,
@@ -87,14 +104,17 @@ export function resolve(
     const deps = target.callee.kind === "fn" ? [`fn:${target.callee.decl.name.name}`] : [];
     fnGraph.push({ key: `slot:${name}`, label: name, deps, span: slotSpans.get(name)! });
   }
-  checkSplits(file, calls, diagnostics);
+  const fileLets = file.decls.filter((d): d is DeclOf<"Let"> => d.kind === "Let");
+  const fnLocals = file.decls.flatMap((d) => (d.kind === "Fn" ? d.locals : []));
+  checkSplits(fileLets, "a let", calls, diagnostics);
+  checkSplits(fnLocals, "a 'where' value", calls, diagnostics);
   for (const g of [graph, fnGraph]) {
     const spans = new Map(g.map((n) => [n.key, n.span]));
     const report = g === graph ? E.circularDefinition : E.recursiveFunction;
     for (const c of findCycles(g)) diagnostics.push(report(c.path, spans.get(c.at)!));
   }
   checkPrimes(values, structure.updates, diagnostics);
-  warnUnused(scope, used, diagnostics);
+  for (const s of [scope, ...localScopes]) warnUnused(s, used, diagnostics);
 
   const failed = () => diagnostics.some((d) => d.severity === "error") || !structure.complete;
   if (failed()) return { resolution: null, diagnostics };
@@ -114,13 +134,14 @@ export function resolve(
     states,
     params,
     shapes,
-    lets: file.decls.filter((d): d is DeclOf<"Let"> => d.kind === "Let"),
+    lets: fileLets,
     updates,
     output,
     slots,
     values,
     calls,
     eager,
+    locals: localOrders,
   };
   return { resolution, diagnostics };
 }

@@ -1,24 +1,26 @@
-// `let i, f, g, o = split(z, 4)` is the one place a call yields several values: the right side
+// `let i, f, g, o = split(z, 4)` (or a function's `where i, f, g, o = split(z, 4)`) is the one place a call yields several values: the right side
 // must be a split whose part count is a whole-number literal equal to the number of names, and at
 // most MAX_PARTS.
 import type { Diagnostic } from "../../diagnostics.js";
-import type { CellFile, ExprOf } from "../../dsl/ast.js";
+import type { DeclOf, ExprOf } from "../../dsl/ast.js";
 import { MAX_PARTS } from "../../dsl/limits.js";
 import * as E from "../errors.js";
 import type { CallRef } from "./resolution.js";
 
 export function checkSplits(
-  file: CellFile,
+  lets: readonly DeclOf<"Let">[],
+  /** What the declarations are called in messages: "a let", "a 'where' value". */
+  what: string,
   calls: ReadonlyMap<ExprOf<"Call">, CallRef>,
   diagnostics: Diagnostic[],
 ): void {
-  for (const d of file.decls) {
-    if (d.kind !== "Let" || d.names.length < 2) continue;
+  for (const d of lets) {
+    if (d.names.length < 2) continue;
     const names = d.names.length;
     const ref = d.value.kind === "Call" ? calls.get(d.value) : undefined;
     const isSplit = ref?.callee.kind === "primitive" && ref.callee.prim.kind === "split";
     if (d.value.kind !== "Call" || (ref && !isSplit) || (!ref && d.value.callee.name !== "split")) {
-      const message = `a let with ${names} names needs 'split(x, ${names})' on the right`;
+      const message = `${what} with ${names} names needs 'split(x, ${names})' on the right`;
       diagnostics.push(E.splitMisuse(message, d.value.span));
       continue;
     }

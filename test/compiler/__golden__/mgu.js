@@ -57,10 +57,10 @@ function createLayerJs(sizes, weights) {
   const bias_hh = weights.get("bias_hh")?.data ?? new Float32Array(2 * H).fill(0);
 
   // Load time: values that depend on the weights alone.
-  // mgu.cell:28  let hf, _hf_unused = split(weight_hh @ h + bias_hh, 2)
-  const weight_hh_rows = weight_hh.subarray(0, H * H);
-  // mgu.cell:29  let _rf_unused, rn = split(weight_hh @ (f * h) + bias_hh, 2)
-  const weight_hh_rows2 = weight_hh.subarray(H * H, 2 * H * H);
+  // mgu.cell:27  let u_f, u_n = split(weight_hh, 2)      # [2*H, H] -> two [H, H]
+  const u_f = weight_hh.subarray(0, H * H);
+  // mgu.cell:27  let u_f, u_n = split(weight_hh, 2)      # [2*H, H] -> two [H, H]
+  const u_n = weight_hh.subarray(H * H, 2 * H * H);
 
   function allocate(T, B) {
     return {
@@ -68,12 +68,12 @@ function createLayerJs(sizes, weights) {
       B,
       xf_xnBuf: new Float32Array(T * B * (2 * H)),
       addBuf: new Float32Array(T * B * H),
-      affineBuf: new Float32Array(B * H),
+      u_f_hBuf: new Float32Array(B * H),
       fBuf: new Float32Array(B * H),
       mulBuf: new Float32Array(B * H),
       mulBuf2: new Float32Array(B * H),
       addBuf2: new Float32Array(T * B * H),
-      affineBuf2: new Float32Array(B * H),
+      affineBuf: new Float32Array(B * H),
       hNextBuf: new Float32Array(B * H),
     };
   }
@@ -87,27 +87,27 @@ function createLayerJs(sizes, weights) {
     const { xs, ys } = job;
     const xf_xnBuf = scratch.xf_xnBuf;
     const addBuf = scratch.addBuf;
-    const affineBuf = scratch.affineBuf;
+    const u_f_hBuf = scratch.u_f_hBuf;
     const fBuf = scratch.fBuf;
     const mulBuf = scratch.mulBuf;
     const mulBuf2 = scratch.mulBuf2;
     const addBuf2 = scratch.addBuf2;
-    const affineBuf2 = scratch.affineBuf2;
+    const affineBuf = scratch.affineBuf;
     let hBuf = states[0];
     let hNextBuf = scratch.hNextBuf;
 
     // Before the time loop: what depends on the input alone, for all steps at once.
-    // mgu.cell:27  let xf, xn = split(weight_ih @ x + bias_ih, 2)
+    // mgu.cell:26  let xf, xn = split(weight_ih @ x + bias_ih, 2)
     gemm(T * B, 2 * H, I, weight_ih, xs, 0, inSize, xf_xnBuf, 0, 2 * H, bias_ih, 0, 0);
     for (let r = 0; r < T * B; r++) {
       const xf_xnBufRow = r * (2 * H);
       const addBufRow = r * H;
       const addBuf2Row = r * H;
       for (let j = 0; j < H; j++) {
-        // mgu.cell:30  let f = gate(xf + hf)
+        // mgu.cell:29  let f = gate(xf + u_f @ h + b_f)
         const add = xf_xnBuf[xf_xnBufRow + j] + bias_hh[j];
         addBuf[addBufRow + j] = add;
-        // mgu.cell:31  let n = cand(xn + rn)
+        // mgu.cell:30  let n = cand(xn + u_n @ (f * h) + b_n)
         const add2 = xf_xnBuf[xf_xnBufRow + H + j] + bias_hh[H + j];
         addBuf2[addBuf2Row + j] = add2;
       }
@@ -115,40 +115,40 @@ function createLayerJs(sizes, weights) {
 
     for (let s = 0; s < T; s++) {
       const t = reverse ? T - 1 - s : s;
-      // mgu.cell:30  let f = gate(xf + hf)
-      gemm(B, H, H, weight_hh_rows, hBuf, 0, H, affineBuf, 0, H, addBuf, t * B * H, H);
+      // mgu.cell:29  let f = gate(xf + u_f @ h + b_f)
+      gemm(B, H, H, u_f, hBuf, 0, H, u_f_hBuf, 0, H, addBuf, t * B * H, H);
       for (let b = 0; b < B; b++) {
-        const affineBufRow = b * H;
+        const u_f_hBufRow = b * H;
         const fBufRow = b * H;
         const hBufRow = b * H;
         const mulBufRow = b * H;
         const mulBuf2Row = b * H;
         for (let j = 0; j < H; j++) {
-          // mgu.cell:30  let f = gate(xf + hf)
-          const f = sigmoid(affineBuf[affineBufRow + j]);
+          // mgu.cell:29  let f = gate(xf + u_f @ h + b_f)
+          const f = sigmoid(u_f_hBuf[u_f_hBufRow + j]);
           fBuf[fBufRow + j] = f;
-          // mgu.cell:33  h' = (1 - f) * h + f * n
+          // mgu.cell:32  h' = (1 - f) * h + f * n
           const mul = (1 - f) * hBuf[hBufRow + j];
           mulBuf[mulBufRow + j] = mul;
-          // mgu.cell:29  let _rf_unused, rn = split(weight_hh @ (f * h) + bias_hh, 2)
+          // mgu.cell:30  let n = cand(xn + u_n @ (f * h) + b_n)
           const mul2 = f * hBuf[hBufRow + j];
           mulBuf2[mulBuf2Row + j] = mul2;
         }
       }
-      // mgu.cell:31  let n = cand(xn + rn)
-      gemm(B, H, H, weight_hh_rows2, mulBuf2, 0, H, affineBuf2, 0, H, addBuf2, t * B * H, H);
+      // mgu.cell:30  let n = cand(xn + u_n @ (f * h) + b_n)
+      gemm(B, H, H, u_n, mulBuf2, 0, H, affineBuf, 0, H, addBuf2, t * B * H, H);
       for (let b = 0; b < B; b++) {
         const tb = t * B + b;
         const mulBufRow = b * H;
         const fBufRow = b * H;
-        const affineBuf2Row = b * H;
+        const affineBufRow = b * H;
         const hNextBufRow = b * H;
         const ysRow = tb * outStride + outOffset;
         for (let j = 0; j < H; j++) {
-          // mgu.cell:31  let n = cand(xn + rn)
-          // mgu.cell:33  h' = (1 - f) * h + f * n
+          // mgu.cell:30  let n = cand(xn + u_n @ (f * h) + b_n)
+          // mgu.cell:32  h' = (1 - f) * h + f * n
           const h_next =
-            mulBuf[mulBufRow + j] + fBuf[fBufRow + j] * Math.tanh(affineBuf2[affineBuf2Row + j]);
+            mulBuf[mulBufRow + j] + fBuf[fBufRow + j] * Math.tanh(affineBuf[affineBufRow + j]);
           hNextBuf[hNextBufRow + j] = h_next;
           ys[ysRow + j] = h_next;
         }
@@ -181,28 +181,28 @@ function createLayerWasm(sizes, weights, module) {
   const bias_hh = weights.get("bias_hh")?.data ?? new Float32Array(2 * H).fill(0);
 
   // Load time: values that depend on the weights alone.
-  // mgu.cell:28  let hf, _hf_unused = split(weight_hh @ h + bias_hh, 2)
-  const weight_hh_rows = weight_hh.subarray(0, H * H);
-  // mgu.cell:29  let _rf_unused, rn = split(weight_hh @ (f * h) + bias_hh, 2)
-  const weight_hh_rows2 = weight_hh.subarray(H * H, 2 * H * H);
+  // mgu.cell:27  let u_f, u_n = split(weight_hh, 2)      # [2*H, H] -> two [H, H]
+  const u_f = weight_hh.subarray(0, H * H);
+  // mgu.cell:27  let u_f, u_n = split(weight_hh, 2)      # [2*H, H] -> two [H, H]
+  const u_n = weight_hh.subarray(H * H, 2 * H * H);
 
   // WebAssembly memory: GEMM weights in panels, vectors the kernels read, padded.
   const heap = new Heap(module);
   const weight_ihPacked = heap.packed(weight_ih, 2 * H, I);
-  const weight_hh_rowsPacked = heap.packed(weight_hh_rows, H, H);
-  const weight_hh_rows2Packed = heap.packed(weight_hh_rows2, H, H);
+  const u_fPacked = heap.packed(u_f, H, H);
+  const u_nPacked = heap.packed(u_n, H, H);
   const bias_ihAt = heap.vector(bias_ih, rowFloats(2 * H));
   const bias_hhAt = heap.vector(bias_hh, rowFloats(2 * H));
   const outSize = H;
   const ysFloats = rowFloats(outSize);
   const xf_xnBufFloats = rowFloats(2 * H);
   const addBufFloats = rowFloats(H);
-  const affineBufFloats = rowFloats(H);
+  const u_f_hBufFloats = rowFloats(H);
   const fBufFloats = rowFloats(H);
   const mulBufFloats = rowFloats(H);
   const mulBuf2Floats = rowFloats(H);
   const addBuf2Floats = rowFloats(H);
-  const affineBuf2Floats = rowFloats(H);
+  const affineBufFloats = rowFloats(H);
   const hBufFloats = rowFloats(H);
   const hNextBufFloats = rowFloats(H);
   const fixed = heap.top;
@@ -217,12 +217,12 @@ function createLayerWasm(sizes, weights, module) {
       ys: heap.alloc((T * B + 3) * ysFloats),
       xf_xnBuf: heap.alloc((T * B + 3) * xf_xnBufFloats),
       addBuf: heap.alloc((T * B + 3) * addBufFloats),
-      affineBuf: heap.alloc((B + 3) * affineBufFloats),
+      u_f_hBuf: heap.alloc((B + 3) * u_f_hBufFloats),
       fBuf: heap.alloc((B + 3) * fBufFloats),
       mulBuf: heap.alloc((B + 3) * mulBufFloats),
       mulBuf2: heap.alloc((B + 3) * mulBuf2Floats),
       addBuf2: heap.alloc((T * B + 3) * addBuf2Floats),
-      affineBuf2: heap.alloc((B + 3) * affineBuf2Floats),
+      affineBuf: heap.alloc((B + 3) * affineBufFloats),
       hBuf: heap.alloc((B + 3) * hBufFloats),
       hNextBuf: heap.alloc((B + 3) * hNextBufFloats),
     };
@@ -239,19 +239,19 @@ function createLayerWasm(sizes, weights, module) {
     f32.set(job.xs.subarray(0, T * B * inSize), xs);
     const xf_xnBuf = scratch.xf_xnBuf;
     const addBuf = scratch.addBuf;
-    const affineBuf = scratch.affineBuf;
+    const u_f_hBuf = scratch.u_f_hBuf;
     const fBuf = scratch.fBuf;
     const mulBuf = scratch.mulBuf;
     const mulBuf2 = scratch.mulBuf2;
     const addBuf2 = scratch.addBuf2;
-    const affineBuf2 = scratch.affineBuf2;
+    const affineBuf = scratch.affineBuf;
     let hBuf = scratch.hBuf;
     let hNextBuf = scratch.hNextBuf;
     for (let b = 0; b < B; b++)
       f32.set(states[0].subarray(b * H, (b + 1) * H), hBuf + b * hBufFloats);
 
     // Before the time loop: what depends on the input alone, for all steps at once.
-    // mgu.cell:27  let xf, xn = split(weight_ih @ x + bias_ih, 2)
+    // mgu.cell:26  let xf, xn = split(weight_ih @ x + bias_ih, 2)
     kernels.gemm(
       T * B, // rows: every (step, sample) pair
       2 * H, // outputs per row
@@ -264,18 +264,18 @@ function createLayerWasm(sizes, weights, module) {
       bias_ihAt * 4, // bias: bias_ih (byte address)
       0, // bytes per row: the same row for all
     );
-    // mgu.cell:30  let f = gate(xf + hf)
-    // mgu.cell:31  let n = cand(xn + rn)
+    // mgu.cell:29  let f = gate(xf + u_f @ h + b_f)
+    // mgu.cell:30  let n = cand(xn + u_n @ (f * h) + b_n)
     kernels.loop0(
       T * B, // rows: every (step, sample) pair
       H, // units per row
       xf_xnBuf * 4, // xf (byte address)
       xf_xnBufFloats * 4, // bytes per row
-      bias_hhAt * 4, // slice (byte address)
+      bias_hhAt * 4, // b_f (byte address)
       0, // bytes per row: the same row for all
       (xf_xnBuf + H) * 4, // xn (byte address)
       xf_xnBufFloats * 4, // bytes per row
-      (bias_hhAt + H) * 4, // slice (byte address)
+      (bias_hhAt + H) * 4, // b_n (byte address)
       0, // bytes per row: the same row for all
       addBuf * 4, // add (byte address)
       addBufFloats * 4, // bytes per row
@@ -285,27 +285,27 @@ function createLayerWasm(sizes, weights, module) {
 
     for (let s = 0; s < T; s++) {
       const t = reverse ? T - 1 - s : s;
-      // mgu.cell:30  let f = gate(xf + hf)
+      // mgu.cell:29  let f = gate(xf + u_f @ h + b_f)
       kernels.gemm(
         B, // rows: every sample
         H, // outputs per row
         H, // inputs per row
-        weight_hh_rowsPacked * 4, // weights: weight_hh_rows, packed in panels
+        u_fPacked * 4, // weights: u_f, packed in panels
         hBuf * 4, // vectors: h (byte address)
         hBufFloats * 4, // bytes per row
-        affineBuf * 4, // results: affine (byte address)
-        affineBufFloats * 4, // bytes per row
+        u_f_hBuf * 4, // results: u_f_h (byte address)
+        u_f_hBufFloats * 4, // bytes per row
         (addBuf + t * B * addBufFloats) * 4, // bias: add (byte address)
         addBufFloats * 4, // bytes per row
       );
-      // mgu.cell:29  let _rf_unused, rn = split(weight_hh @ (f * h) + bias_hh, 2)
-      // mgu.cell:30  let f = gate(xf + hf)
-      // mgu.cell:33  h' = (1 - f) * h + f * n
+      // mgu.cell:29  let f = gate(xf + u_f @ h + b_f)
+      // mgu.cell:30  let n = cand(xn + u_n @ (f * h) + b_n)
+      // mgu.cell:32  h' = (1 - f) * h + f * n
       kernels.loop1(
         B, // rows: every sample
         H, // units per row
-        affineBuf * 4, // affine (byte address)
-        affineBufFloats * 4, // bytes per row
+        u_f_hBuf * 4, // u_f_h (byte address)
+        u_f_hBufFloats * 4, // bytes per row
         hBuf * 4, // h (byte address)
         hBufFloats * 4, // bytes per row
         fBuf * 4, // f (byte address)
@@ -315,26 +315,26 @@ function createLayerWasm(sizes, weights, module) {
         mulBuf2 * 4, // mul (byte address)
         mulBuf2Floats * 4, // bytes per row
       );
-      // mgu.cell:31  let n = cand(xn + rn)
+      // mgu.cell:30  let n = cand(xn + u_n @ (f * h) + b_n)
       kernels.gemm(
         B, // rows: every sample
         H, // outputs per row
         H, // inputs per row
-        weight_hh_rows2Packed * 4, // weights: weight_hh_rows, packed in panels
+        u_nPacked * 4, // weights: u_n, packed in panels
         mulBuf2 * 4, // vectors: mul (byte address)
         mulBuf2Floats * 4, // bytes per row
-        affineBuf2 * 4, // results: affine (byte address)
-        affineBuf2Floats * 4, // bytes per row
+        affineBuf * 4, // results: affine (byte address)
+        affineBufFloats * 4, // bytes per row
         (addBuf2 + t * B * addBuf2Floats) * 4, // bias: add (byte address)
         addBuf2Floats * 4, // bytes per row
       );
-      // mgu.cell:31  let n = cand(xn + rn)
-      // mgu.cell:33  h' = (1 - f) * h + f * n
+      // mgu.cell:30  let n = cand(xn + u_n @ (f * h) + b_n)
+      // mgu.cell:32  h' = (1 - f) * h + f * n
       kernels.loop2(
         B, // rows: every sample
         H, // units per row
-        affineBuf2 * 4, // affine (byte address)
-        affineBuf2Floats * 4, // bytes per row
+        affineBuf * 4, // affine (byte address)
+        affineBufFloats * 4, // bytes per row
         fBuf * 4, // f (byte address)
         fBufFloats * 4, // bytes per row
         mulBuf * 4, // mul (byte address)
