@@ -47,6 +47,12 @@ export const ACTIVATIONS: Readonly<Record<string, Activation>> = {
   softsign: { params: [], f: (x) => x / (1 + Math.abs(x)) },
   // log(1 + e^x), in the form that neither overflows nor loses small values
   softplus: { params: [], f: (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))) },
+  // torch.nn.GELU(), exact and approximate='tanh'
+  gelu: { params: [], f: (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)) },
+  gelu_tanh: {
+    params: [],
+    f: (x) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3))),
+  },
   hard_sigmoid: {
     params: [
       ["alpha", 0.2],
