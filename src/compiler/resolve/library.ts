@@ -1,5 +1,6 @@
-// The built-in activation library, written in the cell language: ONNX's activations plus `linear`
-// and `step`, with ONNX's parameter names and defaults. A cell's own `fn` may shadow any of them.
+// The built-in function library, written in the cell language: ONNX's activations plus `linear`,
+// `step`, `gelu` and `gelu_tanh` (ONNX's names and defaults), and `layer_norm`, which works on a
+// whole vector. A cell's own `fn` may shadow any of them.
 
 export const LIBRARY_NAME = "<library>";
 
