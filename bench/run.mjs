@@ -47,6 +47,10 @@ const cellIds = list(args.cells);
 const implFilter = args.variants ? [REFERENCE.toLowerCase()] : list(args.impls);
 const plan = args.quick ? QUICK : FULL;
 const log = (msg) => console.error(`[bench] ${msg}`);
+// The variants' table: ratios of medians need more samples than a row's median, and the host's
+// slow spells come and go within a second (seen: one kernel's medians over 0.3 s from 51 to
+// 82 ms), so three times a row's budget, in 30 rounds of turns.
+const VARIANT_PLAN = { ...plan, budgetMs: 3 * plan.budgetMs, rounds: 30 };
 
 const { impls, failures, versions } = await loadImpls();
 const chosen = impls.filter(
@@ -186,7 +190,7 @@ async function measureVariants() {
       for (const c of made) runners.push(await impl.prepare(c));
       const timings = await measureInTurns(
         runners.map((r) => () => r.run()),
-        plan,
+        VARIANT_PLAN,
         (i, e) => log(`${shape.id} ${cells[i]} (variants) failed: ${e?.stack ?? e}`),
       );
       const time = (cell) => timings[cells.indexOf(cell)]?.medianMs;
