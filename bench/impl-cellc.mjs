@@ -54,27 +54,18 @@ export async function sameCodeForTargets(cell) {
 export function cellcImpl(variant) {
   return {
     name: variant.name,
-    cells: ["lstm", "gru", "lstmp"],
+    cells: ["lstm", "layernorm_lstm", "gru", "gru_reset_before", "lstmp"],
     async prepare(c) {
       const { kernel } = await kernelFor(c.cell, variant.target);
       const weights = {};
       for (const [name, data] of Object.entries(c.weights)) {
-        weights[`${name}_l0`] = { data, shape: shapeOf(name, c) };
+        weights[`${name}_l0`] = { data, shape: c.shapes[name] };
       }
       const model = kernel.create(weights, variant.options);
       const runner = c.stream ? streamRunner(model, c) : sequenceRunner(model, c);
       return { ...runner, dispose: () => model.close() };
     },
   };
-}
-
-/** PyTorch shapes of the weight tensors. */
-function shapeOf(name, { cell, I, H, P }) {
-  const G = cell === "gru" ? 3 : 4;
-  if (name === "weight_ih") return [G * H, I];
-  if (name === "weight_hh") return [G * H, P];
-  if (name === "weight_hr") return [P, H];
-  return [G * H];
 }
 
 function sequenceRunner(model, c) {
@@ -95,7 +86,7 @@ function streamRunner(model, c) {
   const zeros = (n) => ({ data: new Float32Array(n), shape: [1, 1, n] });
   return {
     run() {
-      let states = c.cell === "gru" ? { h: zeros(H) } : { h: zeros(P), c: zeros(H) };
+      let states = c.cell.startsWith("gru") ? { h: zeros(H) } : { h: zeros(P), c: zeros(H) };
       for (let t = 0; t < T; t++) {
         const r = model.forward({ data: frame(c.input, t, I), shape: [1, 1, I] }, states);
         out.set(r.output.data, t * P);

@@ -1,4 +1,5 @@
-// ONNX Runtime (onnxruntime-node, CPU): one LSTM or GRU node built in code, 1 or 2 intra-op threads.
+// ONNX Runtime (onnxruntime-node, CPU): one LSTM or GRU node built in code, 1 or 2 intra-op threads
+// (GRU with linear_before_reset 1 for gru, 0 for gru_reset_before).
 // Full shapes omit the initial state (zeros); STREAM feeds Y_h (and Y_c) back as the next state.
 import ort from "onnxruntime-node";
 import { frame } from "./impl.mjs";
@@ -10,7 +11,7 @@ export const ortVersion = ort.env.versions?.common ?? "?";
 export function ortImpl(threads) {
   return {
     name: `ONNX Runtime, ${threads} thread${threads > 1 ? "s" : ""}`,
-    cells: ["lstm", "gru"],
+    cells: ["lstm", "gru", "gru_reset_before"],
     async prepare(c) {
       const op = c.cell === "lstm" ? "LSTM" : "GRU";
       const T = c.stream ? 1 : c.T;
@@ -20,6 +21,7 @@ export function ortImpl(threads) {
         I: c.I,
         H: c.H,
         withState: c.stream,
+        linearBeforeReset: c.cell === "gru_reset_before" ? 0 : 1,
       });
       const session = await ort.InferenceSession.create(bytes, {
         intraOpNumThreads: threads,

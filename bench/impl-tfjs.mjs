@@ -1,12 +1,15 @@
-// TensorFlow.js through tfjs-layers' LSTM on the cpu (plain JS) and wasm (XNNPACK, SIMD, one
-// thread: tfjs disables wasm threads in Node) backends. Keras gates are i, f, c, o = PyTorch's
-// i, f, g, o, so the weights only need transposing; the two PyTorch biases are summed.
+// TensorFlow.js through tfjs-layers' LSTM and GRU on the cpu (plain JS) and wasm (XNNPACK, SIMD,
+// one thread: tfjs disables wasm threads in Node) backends. Keras LSTM gates are i, f, c, o =
+// PyTorch's i, f, g, o, so the weights only need transposing; the two PyTorch biases are summed.
+// tfjs' GRU applies the reset gate before the recurrent product (it rejects resetAfter: true) and
+// has one bias, added to the input product: it is cells/gru_reset_before.cell, whose b_hn stays
+// outside the product too, with the rows reordered from PyTorch's r, z, n to Keras' z, r, h.
 import { fileURLToPath } from "node:url";
 import { sep } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import "@tensorflow/tfjs-backend-cpu";
-import { frame } from "./impl.mjs";
+import { frame, reorderGates } from "./impl.mjs";
 
 export const tfjsVersion = tf.version_core;
 
@@ -33,7 +36,7 @@ export async function startBackend(backend) {
 export function tfjsImpl(backend) {
   return {
     name: `tfjs-layers, ${backend} backend`,
-    cells: ["lstm"],
+    cells: ["lstm", "gru_reset_before"],
     async prepare(c) {
       await startBackend(backend); // both backends share tfjs' one global engine
       const { model, layer } = buildModel(c);
@@ -52,10 +55,18 @@ export function tfjsImpl(backend) {
   };
 }
 
-/** An LSTM model; for STREAM (T = 1 per call) it also takes the initial h and c as inputs. */
+/** Keras' gate rows in PyTorch's row blocks: LSTM i, f, c, o = i, f, g, o; GRU z, r, h = z, r, n. */
+const kerasOrder = (cell) => (cell === "lstm" ? [0, 1, 2, 3] : [1, 0, 2]);
+
+/** The cell's states, as tfjs' layer takes them: [h, c] (LSTM), [h] (GRU). */
+const stateCount = (cell) => (cell === "lstm" ? 2 : 1);
+
+/**
+ * An LSTM or GRU model; for STREAM (T = 1 per call) it also takes the initial states as inputs.
+ */
 function buildModel(c) {
   const T = c.stream ? 1 : c.T;
-  const layer = tfl.layers.lstm({
+  const layer = tfl.layers[c.cell === "lstm" ? "lstm" : "gru"]({
     units: c.H,
     returnSequences: true,
     returnState: true,
@@ -67,18 +78,21 @@ function buildModel(c) {
   });
   const x = tfl.input({ shape: [T, c.I] });
   if (!c.stream) return { model: tfl.model({ inputs: x, outputs: layer.apply(x) }), layer };
-  const h0 = tfl.input({ shape: [c.H] });
-  const c0 = tfl.input({ shape: [c.H] });
-  const outputs = layer.apply(x, { initialState: [h0, c0] });
-  return { model: tfl.model({ inputs: [x, h0, c0], outputs }), layer };
+  const states = Array.from({ length: stateCount(c.cell) }, () => tfl.input({ shape: [c.H] }));
+  const outputs = layer.apply(x, { initialState: states });
+  return { model: tfl.model({ inputs: [x, ...states], outputs }), layer };
 }
 
-/** [kernel [I, 4H], recurrentKernel [H, 4H], bias [4H]] from PyTorch's layout. */
-function kerasWeights({ weights: w, I, H }) {
-  const bias = w.bias_ih.map((b, j) => b + w.bias_hh[j]);
+/** [kernel [I, GH], recurrentKernel [H, GH], bias [GH]] from PyTorch's layout. */
+function kerasWeights({ cell, weights: w, I, H }) {
+  const order = kerasOrder(cell);
+  const G = order.length;
+  const rows = (data, cols) => reorderGates(data, H, cols, order);
+  const hh = rows(w.bias_hh, 1);
+  const bias = rows(w.bias_ih, 1).map((b, j) => b + hh[j]);
   return [
-    tf.tensor2d(transpose(w.weight_ih, 4 * H, I), [I, 4 * H]),
-    tf.tensor2d(transpose(w.weight_hh, 4 * H, H), [H, 4 * H]),
+    tf.tensor2d(transpose(rows(w.weight_ih, I), G * H, I), [I, G * H]),
+    tf.tensor2d(transpose(rows(w.weight_hh, H), G * H, H), [H, G * H]),
     tf.tensor1d(bias),
   ];
 }
@@ -105,23 +119,21 @@ function sequenceRunner(model, c) {
   };
 }
 
-/** One predict per step; h and c stay tensors between calls, the output is read every step. */
+/** One predict per step; the states stay tensors between calls, the output is read every step. */
 function streamRunner(model, c) {
   const { T, I, H } = c;
   const out = new Float32Array(T * H);
   return {
     run() {
-      let h = tf.zeros([1, H]);
-      let cell = tf.zeros([1, H]);
+      let states = Array.from({ length: stateCount(c.cell) }, () => tf.zeros([1, H]));
       for (let t = 0; t < T; t++) {
         const x = tf.tensor3d(frame(c.input, t, I), [1, 1, I]);
-        const [y, h2, c2] = model.predict([x, h, cell]);
+        const [y, ...next] = model.predict([x, ...states]);
         out.set(y.dataSync(), t * H);
-        tf.dispose([x, y, h, cell]);
-        h = h2;
-        cell = c2;
+        tf.dispose([x, y, ...states]);
+        states = next;
       }
-      tf.dispose([h, cell]);
+      tf.dispose(states);
     },
     output: () => out,
   };

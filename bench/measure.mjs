@@ -3,7 +3,7 @@
 // result says so.
 
 /** @typedef {{ warmRuns: number, warmMs: number, warmMaxMs: number, budgetMs: number,
- *   minRuns: number, maxMs: number, maxRuns: number }} Plan */
+ *   minRuns: number, maxMs: number, maxRuns: number, rounds?: number }} Plan */
 
 /** @type {Plan} about 1.5 s of timed runs per row, after >= 3 warm-up runs and >= 0.3 s */
 export const FULL = {
@@ -29,7 +29,7 @@ export const QUICK = {
 
 /** @typedef {{ medianMs: number, runs: number, capped: boolean, cold?: boolean }} Timing */
 
-/** Rounds that the timed runs of one case's implementations are spread over. */
+/** Rounds that the timed runs of one case's implementations are spread over (unless plan.rounds). */
 const ROUNDS = 5;
 
 /**
@@ -76,8 +76,9 @@ export async function measureInTurns(runs, plan, failed) {
       if (cold) Object.assign(row, { timing: cold, done: true });
     });
   }
-  const slice = plan.budgetMs / ROUNDS;
-  for (let round = 0; round < ROUNDS; round++) {
+  const rounds = plan.rounds ?? ROUNDS;
+  const slice = plan.budgetMs / rounds;
+  for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < rows.length; i++) {
       if (rows[i].done) continue;
       await attempt(i, async (row) => {
@@ -86,7 +87,7 @@ export async function measureInTurns(runs, plan, failed) {
         while (
           !row.done &&
           row.total - start < slice &&
-          row.samples.length - count < plan.maxRuns / ROUNDS
+          row.samples.length - count < plan.maxRuns / rounds
         );
       });
     }

@@ -1,5 +1,6 @@
-// Builds single-node ONNX models (LSTM, GRU) in memory with PyTorch-layout weights as initializers.
+// Builds single-node ONNX models (LSTM, GRU of either reset convention) in memory with PyTorch-layout weights as initializers.
 // Field numbers are those of onnx/onnx.proto (IR version 8); only the fields used here appear.
+import { reorderGates } from "./impl.mjs";
 import { bytes, int, message, str, sub } from "./protobuf.mjs";
 
 const IR_VERSION = 8;
@@ -59,14 +60,6 @@ function singleNodeModel(g) {
   ]);
 }
 
-/** Gathers H-row blocks of a [G*H, cols] matrix (or a [G*H] vector) in the order `blocks`. */
-export function reorderGates(data, H, cols, blocks) {
-  const out = new Float32Array(data.length);
-  const rows = H * cols;
-  blocks.forEach((b, k) => out.set(data.subarray(b * rows, (b + 1) * rows), k * rows));
-  return out;
-}
-
 /** Concatenates Float32Arrays. */
 const cat = (...parts) => {
   const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
@@ -77,10 +70,13 @@ const cat = (...parts) => {
 /**
  * An ONNX model for one recurrent op. `withState` adds initial_h (and initial_c) as graph inputs,
  * for streaming; otherwise they are omitted and ONNX starts from zeros.
+ * `linearBeforeReset` (GRU only) is ONNX's attribute: 1 applies the reset gate after the
+ * recurrent product and its bias, as PyTorch's GRU (cells/gru.cell); 0 before the product, as
+ * cells/gru_reset_before.cell.
  * @param {"LSTM" | "GRU"} op
  * @param {Record<string, Float32Array>} w PyTorch layout: weight_ih, weight_hh, bias_ih, bias_hh
  */
-export function recurrentModel(op, w, { T, B, I, H, withState }) {
+export function recurrentModel(op, w, { T, B, I, H, withState, linearBeforeReset = 1 }) {
   // ONNX LSTM rows are i, o, f, c (PyTorch: i, f, g, o); ONNX GRU rows are z, r, h (PyTorch: r, z, n).
   const order = op === "LSTM" ? [0, 3, 1, 2] : [1, 0, 2];
   const G = order.length;
@@ -88,7 +84,7 @@ export function recurrentModel(op, w, { T, B, I, H, withState }) {
   const inputs = ["X", "W", "R", "B", "", ...(withState ? states : [])];
   const outputs = op === "LSTM" ? ["Y", "Y_h", "Y_c"] : ["Y", "Y_h"];
   const attrs = [["hidden_size", H]];
-  if (op === "GRU") attrs.push(["linear_before_reset", 1]); // PyTorch applies r after U_n h + b_n
+  if (op === "GRU") attrs.push(["linear_before_reset", linearBeforeReset]);
   const bias = cat(reorderGates(w.bias_ih, H, 1, order), reorderGates(w.bias_hh, H, 1, order));
   return singleNodeModel({
     op,

@@ -1,10 +1,12 @@
-// Turns measurements into Markdown: one table per shape, the compile-time table, and the whole
-// results.md page (machine, date, method, notes). Pure formatting; no timing happens here.
+// Turns measurements into Markdown: one table per shape, the variants' table, the compile-time
+// table, and the whole results.md page (machine, date, method, notes). Pure formatting; no timing
+// happens here.
 import os from "node:os";
 
 /**
  * @typedef {{ cell: string, impl: string, medianMs?: number, runs?: number, capped?: boolean, cold?: boolean,
- *   gflops?: number, ratio?: number, diff?: number, isRef?: boolean, error?: string }} Row
+ *   gflops?: number, ratio?: number, diff?: number, tolerance?: number, isRef?: boolean,
+ *   error?: string }} Row
  */
 
 export const TOLERANCE = 1e-4;
@@ -31,7 +33,7 @@ function diff(row) {
   if (row.diff === undefined) return "—";
   const text =
     row.diff === 0 ? "0" : row.diff === Infinity ? "mismatch" : row.diff.toExponential(1);
-  return row.diff <= TOLERANCE ? text : `**${text} ✗**`;
+  return row.diff <= (row.tolerance ?? TOLERANCE) ? text : `**${text} ✗**`;
 }
 
 const line = (cells) => `| ${cells.join(" | ")} |`;
@@ -80,6 +82,33 @@ export function shapeTable(stream, steps, rows) {
   return out.join("\n");
 }
 
+/**
+ * The variants against their plain cells: medians timed in turns, the time ratio, and the ratio
+ * the arithmetic predicts.
+ * @param {{ shape: string, base: string, variant: string, baseMs?: number, variantMs?: number,
+ *   ratio: number, predicted: number }[]} rows
+ */
+export function variantTable(rows) {
+  const head = [
+    "shape",
+    "variant / plain cell",
+    "plain cell ms",
+    "variant ms",
+    "time ratio",
+    "arithmetic predicts",
+  ];
+  const out = [line(head), line(head.map((_, i) => (i < 2 ? "---" : "---:")))];
+  const time = (x) => (x === undefined ? "failed" : ms(x));
+  for (const r of rows) {
+    const measured = Number.isFinite(r.ratio) ? `${r.ratio.toFixed(2)}×` : "—";
+    const names = `${r.variant} / ${r.base}`;
+    out.push(
+      line([r.shape, names, time(r.baseMs), time(r.variantMs), measured, ratio(r.predicted)]),
+    );
+  }
+  return out.join("\n");
+}
+
 /** @param {Awaited<ReturnType<typeof import("./compile-time.mjs").compileTimes>>} rows */
 export function compileTable(rows) {
   const head = [
@@ -107,9 +136,10 @@ export function compileTable(rows) {
 }
 
 /**
- * The whole page.
+ * The whole page; `variants` (text and table) and `compile` are left out when null.
  * @param {{ machine: ReturnType<typeof machineInfo>, versions: Record<string, string>,
- *   method: string[], sections: { title: string, table: string }[], compile: string,
+ *   method: string[], sections: { title: string, table: string }[],
+ *   variants: { text: string[], table: string } | null, compile: string | null,
  *   notes: string[] }} r
  */
 export function resultsMarkdown(r) {
@@ -134,10 +164,10 @@ export function resultsMarkdown(r) {
     "## Results",
     "",
     ...r.sections.flatMap((s) => [`### ${s.title}`, "", s.table, ""]),
-    "## Compile time",
-    "",
-    r.compile,
-    "",
+    ...(r.variants
+      ? ["## Variants against their plain cells", "", ...r.variants.text, "", r.variants.table, ""]
+      : []),
+    ...(r.compile ? ["## Compile time", "", r.compile, ""] : []),
     "## Notes",
     "",
     ...r.notes.map((s) => `- ${s}`),
