@@ -60,6 +60,8 @@ export interface PyStorage {
 /** A tensor as _rebuild_tensor_v2 describes it: a strided view of a storage, read later. */
 export interface PyTensor {
   readonly type: "tensor";
+  /** Whether _rebuild_tensor_v2 was given metadata (flags such as a negated view): refused. */
+  readonly metadata: boolean;
   readonly storage: PyStorage;
   readonly offset: number;
   readonly shape: readonly number[];

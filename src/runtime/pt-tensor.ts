@@ -23,6 +23,12 @@ export function readTensor(t: PyTensor, data: Uint8Array, fail: Fail): Tensor {
     const only = "only float32, float64, float16 and bfloat16 are supported";
     throw fail(`unsupported dtype ${storage.dtype} (storage '${storage.key}'): ${only}`);
   }
+  if (t.metadata)
+    throw fail("carries tensor metadata (a negated or conjugated view?) cellc cannot apply");
+  const exact = (v: number) => Number.isSafeInteger(v);
+  if (!(exact(offset) && shape.every(exact) && stride.every(exact))) {
+    throw fail("its offset, a size or a stride is an int past 2^53");
+  }
   if (shape.length > MAX_RANK) checkShapeLimits(shape, fail); // refused before it is printed
   if (stride.length !== shape.length) {
     throw fail(`size ${formatShape(shape)} has ${stride.length} strides`);

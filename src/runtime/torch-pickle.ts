@@ -129,18 +129,14 @@ function rebuildTensor(args: readonly PyValue[], fail: Fail): PyTensor {
     throw fail(`_rebuild_tensor_v2 expects a storage, found ${describe(storage ?? null)}`);
   }
   checkFlagAndHooks(requiresGrad, hooks, "_rebuild_tensor_v2", fail);
-  // Metadata marks views that need more than their bytes (a negated view): refused, not misread.
-  if (metadata !== undefined && metadata !== null && !isEmptyDict(metadata)) {
-    throw fail(
-      `a tensor of storage '${shortName(storage.key)}' carries metadata cellc cannot apply`,
-    );
-  }
   return {
     type: "tensor",
     storage,
     offset: whole(offset ?? null, "offset", fail),
     shape: ints(size ?? null, "size", fail),
     stride: ints(stride ?? null, "stride", fail),
+    // Metadata marks views that need more than their bytes (a negated view): refused by name.
+    metadata: metadata !== undefined && metadata !== null && !isEmptyDict(metadata),
   };
 }
 
@@ -166,8 +162,9 @@ function ints(v: PyValue, what: string, fail: Fail): number[] {
   return v.items.map((item) => whole(item, what, fail));
 }
 
+/** An int as a number; one past 2^53 becomes an infinity, which readTensor refuses by name. */
 function whole(v: PyValue, what: string, fail: Fail): number {
   if (typeof v === "number") return v;
-  const shown = typeof v === "bigint" ? String(v) : describe(v);
-  throw fail(`_rebuild_tensor_v2 expects ${what} to be made of ints within 2^53, found ${shown}`);
+  if (typeof v === "bigint") return v > 0n ? Infinity : -Infinity;
+  throw fail(`_rebuild_tensor_v2 expects ${what} to be made of ints, found ${describe(v)}`);
 }

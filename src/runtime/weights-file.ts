@@ -1,6 +1,7 @@
 // A weights file of either format, told apart by its first bytes (browser-safe): a zip archive
-// or a bare pickle is torch.save's (.pt), anything else safetensors. A `.pt`/`.pth` name that is
-// neither is read as .pt too, so its error speaks of torch.save rather than of a JSON header.
+// or a legacy torch pickle is torch.save's (.pt), anything else safetensors. A `.pt`/`.pth` file
+// that is neither, and not safetensors either, is read as .pt, so its error speaks of torch.save
+// rather than of a safetensors header.
 import type { Tensor } from "../shared/tensor.js";
 import { isLegacyTorchFile, parsePt } from "./pt.js";
 import { parseSafetensors } from "./safetensors.js";
@@ -16,5 +17,6 @@ export function parseWeights(bytes: Uint8Array, source: string): Map<string, Ten
 
 function isTorchFile(bytes: Uint8Array, source: string): boolean {
   if (ZIP_MAGIC.every((b, i) => bytes[i] === b) || isLegacyTorchFile(bytes)) return true;
-  return /\.(pt|pth)$/i.test(source);
+  const safetensors = bytes[8] === 0x7b; // a safetensors header opens with "{"
+  return /\.(pt|pth)$/i.test(source) && !safetensors;
 }
