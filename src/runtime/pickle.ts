@@ -50,7 +50,13 @@ class Machine {
       this.at = this.pos;
       const op = this.u8();
       if (op === OP.STOP) return this.stop();
-      if (!(this.data(op) || this.containers(op) || this.memoOps(op) || this.objects(op))) {
+      const known =
+        this.data(op) ||
+        this.sequences(op) ||
+        this.dicts(op) ||
+        this.memoOps(op) ||
+        this.objects(op);
+      if (!known) {
         throw this.fail(`unsupported opcode ${opcodeName(op)}: a state_dict never uses it`);
       }
     }
@@ -108,8 +114,8 @@ class Machine {
     }
   }
 
-  /** Tuples, lists, dicts, marks. */
-  private containers(op: number): boolean {
+  /** Marks, tuples and lists. */
+  private sequences(op: number): boolean {
     switch (op) {
       case OP.MARK:
         if (this.marks.length >= MAX_PICKLE_DEPTH) {
@@ -131,13 +137,6 @@ class Machine {
         return this.push({ type: "list", items: [] });
       case OP.LIST:
         return this.push({ type: "list", items: this.popMark() });
-      case OP.EMPTY_DICT:
-        return this.push({ type: "dict", entries: new Map() });
-      case OP.DICT: {
-        const dict: PyDict = { type: "dict", entries: new Map() };
-        this.setItems(dict, this.popMark());
-        return this.push(dict);
-      }
       case OP.APPEND:
       case OP.APPENDS: {
         const items = op === OP.APPEND ? this.popN(1) : this.popMark();
@@ -147,6 +146,21 @@ class Machine {
         }
         for (const item of items) list.items.push(item); // no spread: items may be millions
         return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** Dicts, filled by SETITEM(S) or made whole by DICT. */
+  private dicts(op: number): boolean {
+    switch (op) {
+      case OP.EMPTY_DICT:
+        return this.push({ type: "dict", entries: new Map() });
+      case OP.DICT: {
+        const dict: PyDict = { type: "dict", entries: new Map() };
+        this.setItems(dict, this.popMark());
+        return this.push(dict);
       }
       case OP.SETITEM:
       case OP.SETITEMS: {
