@@ -1,10 +1,11 @@
 // Fuzzes parsePt with hostile bytes: files saved by PyTorch, truncated or bit-flipped (the zip's
 // structure, a deflated archive, the CRC-32 checks); their pickles mutated inside a well-formed
-// archive (so the VM, not the checksum, meets the damage); and pickles assembled from random
-// opcodes, allowed and refused globals among them. Each case returns well-formed tensors or
-// throws a clean DataError within the budget.
+// archive (so the VM, not the checksum, meets the damage); pickles assembled from random opcodes,
+// allowed and refused globals among them; and random strided views, which must read what a plain
+// index computation reads. Each case returns well-formed tensors or a clean DataError in budget.
 import { readFileSync } from "node:fs";
 import { fc, test } from "@fast-check/vitest";
+import { expect } from "vitest";
 import { parsePt } from "../../src/runtime/pt.js";
 import { readZipDirectory, readZipEntry } from "../../src/runtime/zip.js";
 import {
@@ -13,8 +14,11 @@ import {
   int,
   ops,
   pickle,
+  ptBytes,
+  stateDictPickle,
   str,
   zipBytes,
+  type TensorSpec,
   type ZipRecord,
 } from "../runtime/pt-bytes.js";
 import { SOURCE, expectTensorsOrDataError, flipBit } from "./data-file-outcome.js";
@@ -158,5 +162,77 @@ test.prop([mutatedPickle], fuzzParameters(500))(
 test.prop([randomPickle], fuzzParameters(500))(
   "parsePt returns tensors or a clean DataError for pickles of random opcodes",
   check,
+  PROPERTY_TIMEOUT_MS,
+);
+
+/** Small numbers mostly, with the odd hostile one (negative, huge, past 2^53). */
+const dim = fc.oneof(
+  { weight: 8, arbitrary: fc.integer({ min: 0, max: 4 }) },
+  { weight: 1, arbitrary: fc.constantFrom(-1, 2 ** 31, 2 ** 40) },
+);
+const step = fc.oneof(
+  { weight: 8, arbitrary: fc.integer({ min: 0, max: 7 }) },
+  { weight: 1, arbitrary: fc.constantFrom(-2, 2 ** 33, 2n ** 60n) },
+);
+
+/** A storage "0" of `numel` items (float32 i + 0.5, float16 1.0, or int64), and one view of it. */
+const view = fc
+  .record({
+    shape: fc.array(dim, { maxLength: 4 }),
+    extraStride: fc.boolean(), // one stride too many, now and then
+    strides: fc.array(step, { minLength: 5, maxLength: 5 }),
+    offset: fc.oneof(fc.integer({ min: 0, max: 12 }), fc.constant(-1)),
+    numel: fc.integer({ min: 0, max: 64 }),
+    recordItems: fc.oneof(
+      { weight: 6, arbitrary: fc.constant(null) },
+      { weight: 1, arbitrary: fc.nat(64) },
+    ),
+    storage: fc.constantFrom("FloatStorage", "FloatStorage", "HalfStorage", "LongStorage"),
+  })
+  .map(({ shape, extraStride, strides, offset, numel, recordItems, storage }) => {
+    const rank = shape.length + (extraStride && shape.length === 3 ? 1 : 0);
+    const spec: TensorSpec = {
+      key: "0",
+      numel,
+      size: shape,
+      stride: strides.slice(0, rank),
+      offset,
+      storage,
+    };
+    const items = recordItems ?? numel;
+    const record =
+      storage === "HalfStorage"
+        ? new Uint8Array(new Uint16Array(items).fill(0x3c00).buffer)
+        : f32Bytes(
+            Array.from(
+              { length: storage === "LongStorage" ? 2 * items : items },
+              (_, i) => i + 0.5,
+            ),
+          );
+    return { spec, bytes: ptBytes(stateDictPickle({ w: spec }), { "0": record }) };
+  });
+
+/** What the view holds, by definition: item offset + sum(index * stride) of the storage. */
+function expected(spec: TensorSpec): number[] {
+  const shape = spec.size as number[];
+  const stride = spec.stride as number[];
+  const out: number[] = [];
+  const walk = (d: number, at: number): void => {
+    if (d === shape.length) {
+      out.push(spec.storage === "HalfStorage" ? 1 : at + 0.5);
+      return;
+    }
+    for (let i = 0; i < shape[d]!; i++) walk(d + 1, at + i * stride[d]!);
+  };
+  walk(0, spec.offset ?? 0);
+  return out;
+}
+
+test.prop([view], fuzzParameters(500))(
+  "parsePt reads a random strided view as index arithmetic does, or refuses it cleanly",
+  ({ spec, bytes }) => {
+    const tensors = expectTensorsOrDataError("view", () => parsePt(bytes, SOURCE));
+    if (tensors !== null) expect([...tensors[0]!.data]).toEqual(expected(spec));
+  },
   PROPERTY_TIMEOUT_MS,
 );
