@@ -107,9 +107,9 @@ export const compareVerb: Verb = {
   summary: "run reference cases through the kernel and the interpreter and report the errors",
   help: `usage: cellc compare CASE_DIR... [--cell CELL]
 
-Each CASE_DIR holds case.json, weights.safetensors, input.npy, initial states, optional sequence
-lengths and the expected output.npy and <state>_n.npy (the format of test/fixtures/README.md and
-EXTENSIONS.md). The case runs through the compiled float32 kernel and through the float64
+Each CASE_DIR holds case.json, the weights (.safetensors, or a torch.save .pt), input.npy,
+initial states, optional sequence lengths and the expected output.npy and <state>_n.npy (the
+format of test/fixtures/README.md and EXTENSIONS.md). The case runs through the compiled float32 kernel and through the float64
 interpreter; a tensor passes when |got - want| <= atol + rtol * |want| everywhere, with the
 case's own tolerance. With one case, every tensor is shown; with several, one line per case and
 a summary. Exits 1 on any failure.

@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { referenceForward } from "../compiler/reference.js";
 import { encodeNpy } from "../runtime/npy.js";
-import { readLengths, readNpy, readSafetensors } from "../runtime/node-files.js";
+import { readLengths, readNpy, readWeightsMap } from "../runtime/node-files.js";
 import type { ForwardOptions, StackResult } from "../embedded/stack-types.js";
 import { formatShape, type FloatArray, type Tensor } from "../shared/tensor.js";
 import type { CellIR } from "../compiler/ir/ir.js";
@@ -101,14 +101,15 @@ function runKernel(
 export const runVerb: Verb = {
   name: "run",
   summary: "run a cell over a sequence and write the output and final states as .npy",
-  help: `usage: cellc run CELL --weights W.safetensors --input X.npy --out DIR
+  help: `usage: cellc run CELL --weights W.safetensors|W.pt --input X.npy --out DIR
                  [--state NAME=FILE.npy]... [--lengths FILE.npy] [--batch-first]
                  [--act SLOT=SPEC]... [--target T] [--threads N] [--reference]
 
 Runs the compiled kernel (float32) with PyTorch's semantics and writes DIR/output.npy and
 DIR/<state>_n.npy for every state (h_n.npy, c_n.npy), as float32.
 
-  --weights FILE    a PyTorch state_dict saved as .safetensors (weight_ih_l0, ...)
+  --weights FILE    a PyTorch state_dict (weight_ih_l0, ...) saved as .safetensors, or by
+                    torch.save as .pt (read without running any of its pickle's code)
   --input FILE      (T, B, I), or (B, T, I) with --batch-first, as .npy (<f4 or <f8)
   --state NAME=FILE an initial state, (layers*directions, B, size); absent states are zeros
   --lengths FILE    per-sample sequence lengths, (B,) as .npy (<i4 or <i8), each 1 to T, as
@@ -144,7 +145,7 @@ ${TARGET_HELP}
     if (!compiled) return 1;
     checkStateNames(compiled.ir, statePaths);
     checkOutputFiles(compiled.ir, outDir!);
-    const weights = readSafetensors(weightsFile!);
+    const weights = readWeightsMap(weightsFile!);
     const input = readNpy(inputFile!);
     // Records built by Object.fromEntries: a state named `__proto__` is an own key like any other.
     const states = Object.fromEntries([...statePaths].map(([k, f]) => [k, readNpy(f)]));

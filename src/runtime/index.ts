@@ -1,4 +1,4 @@
-// The public runtime API (`cellc/runtime`), browser-safe: tensors, .npy and .safetensors as bytes,
+// The public runtime API (`cellc/runtime`), browser-safe: tensors, .npy, .safetensors and .pt as bytes,
 // PyTorch-style stacks, case.json and tensor comparison. Nothing reachable from here may import a
 // node: module or use Node globals (browser-entry.test.ts checks); reading files is in node.ts.
 export {
@@ -12,6 +12,8 @@ export {
 export { DataError } from "../shared/data-error.js";
 export { type IntegerTensor, parseIntegerNpy, parseNpy, serializeNpy } from "./npy.js";
 export { parseSafetensors, serializeSafetensors } from "./safetensors.js";
+export { parsePt } from "./pt.js";
+export { parseWeights } from "./weights-file.js";
 export type { CellMeta, ParamMeta, SlotMeta, ValueMeta } from "../shared/meta.js";
 export {
   type Shape,

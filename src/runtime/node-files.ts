@@ -1,10 +1,12 @@
-// Node only: .npy and .safetensors files on disk. The formats themselves are browser-safe
-// (npy.ts, safetensors.ts); this file adds reading and writing through node-io.ts, so reads never
+// Node only: .npy, .safetensors and .pt files on disk. The formats themselves are browser-safe
+// (npy.ts, safetensors.ts, pt.ts); this file adds reading and writing through node-io.ts, so reads never
 // block on a FIFO or a device, writes never leave a partial file, and errors name the path.
 import { readRegularFile, writeRegularFile } from "./node-io.js";
 import { type IntegerTensor, encodeNpy, parseIntegerNpy, parseNpy } from "./npy.js";
 import { ownRecord } from "./own-record.js";
+import { parsePt } from "./pt.js";
 import { encodeSafetensors, parseSafetensors } from "./safetensors.js";
+import { parseWeights } from "./weights-file.js";
 import { DataError } from "../shared/data-error.js";
 import { type Tensor, formatShape } from "../shared/tensor.js";
 
@@ -46,12 +48,23 @@ export function readSafetensors(path: string): Map<string, Tensor> {
   return parseSafetensors(readDataFile(path), path);
 }
 
+/** A state_dict saved by torch.save (PyTorch 1.6 or later); see pt.ts for what it admits. */
+export function readPt(path: string): Map<string, Tensor> {
+  return parsePt(readDataFile(path), path);
+}
+
+/** A weights file, .safetensors or .pt (told apart by its content), as a Map in the file's order. */
+export function readWeightsMap(path: string): Map<string, Tensor> {
+  return parseWeights(readDataFile(path), path);
+}
+
 /**
- * A weights file as `{ name: tensor }`, the form `create(weights)` takes. Tensor names are the
- * file's: the record has no prototype, so `__proto__` or `constructor` is a key like any other.
+ * A weights file (.safetensors or .pt) as `{ name: tensor }`, the form `create(weights)` takes.
+ * Tensor names are the file's: the record has no prototype, so `__proto__` or `constructor` is a
+ * key like any other.
  */
 export function readWeights(path: string): Record<string, Tensor> {
-  return ownRecord(readSafetensors(path));
+  return ownRecord(readWeightsMap(path));
 }
 
 export function writeSafetensors(

@@ -1,8 +1,8 @@
-// Node only: loads a reference case folder (case.json, weights.safetensors, input.npy, initial
+// Node only: loads a reference case folder (case.json, weights.safetensors or .pt, input.npy, initial
 // states, sequence lengths, expected outputs). The checks of case.json itself are browser-safe, in reference-case.ts.
 // State names are a user's: every record keyed by them has a null prototype (own-record.ts).
 import { join } from "node:path";
-import { readDataFile, readLengths, readNpy, readSafetensors } from "./node-files.js";
+import { readDataFile, readLengths, readNpy, readWeightsMap } from "./node-files.js";
 import { ownRecord } from "./own-record.js";
 import { type ReferenceCase, parseCaseJson } from "./reference-case.js";
 
@@ -19,7 +19,7 @@ export function loadReferenceCase(dir: string): ReferenceCase {
   return {
     ...settings,
     dir,
-    weights: readSafetensors(path(files.weights)),
+    weights: readWeightsMap(path(files.weights)),
     weightsFile: path(files.weights),
     input: readNpy(path(files.input)),
     inputFile: path(files.input),

@@ -5,6 +5,7 @@ export {
   readIntegerNpy,
   readLengths,
   readNpy,
+  readPt,
   readSafetensors,
   readWeights,
   writeNpy,

@@ -17,6 +17,15 @@ export const MAX_JSON_DEPTH = 64;
 /** Largest safetensors JSON header, in bytes: the reference implementation's limit. */
 export const MAX_HEADER_BYTES = 100_000_000;
 
+/**
+ * Most containers a .pt file's pickle may hold open at once (its MARKs): a state_dict needs 3, a
+ * checkpoint with an optimizer about 6. The unpickler never recurses, so this only bounds memory.
+ */
+export const MAX_PICKLE_DEPTH = 64;
+
+/** Most values on a .pt pickle's stack, and most memo entries: a state_dict uses ~15 per tensor. */
+export const MAX_PICKLE_ITEMS = 2 ** 22;
+
 /** Most layers a stack may have (`weight_ih_l{k}` with k below it). */
 export const MAX_LAYERS = 1024;
 

@@ -41,6 +41,14 @@ describe("cellc/runtime in a browser-like context", () => {
     expect(r["caseSpec"]).toMatchObject({ cell: "lstm", batchFirst: true, files: { states: {} } });
   });
 
+  it("reads a .pt (zip, CRC-32, pickle, float16) when Node is out of reach", () => {
+    if (!outcome.ok) expect.fail(outcome.error);
+    const r = outcome.result;
+    expect(r["pt"]).toEqual({ shape: [2], data: [1.5, -2], f32: true });
+    expect(r["ptNames"]).toEqual(["w"]);
+    expect(r["badPt"]).toMatchObject({ isDataError: true, message: /^bad\.pt: not a zip archive/ });
+  });
+
   it("exports the byte functions and no file functions", () => {
     const exports = outcome.ok ? (outcome.result["exports"] as string[]) : [];
     expect(exports).toEqual(
