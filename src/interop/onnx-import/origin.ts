@@ -2,7 +2,7 @@
 // of each layer, and how ONNX's weights and activations map onto the cell. Names from the model
 // appear only when safeName() finds them plain.
 import { basename } from "node:path";
-import { type CellSpec, safeName } from "../stack/index.js";
+import { type CellSpec, isPlainName, safeName } from "../stack/index.js";
 import type { ModelProto } from "../onnx/types.js";
 import type { RecurrentNode } from "./rnn-node.js";
 
@@ -12,9 +12,7 @@ export function onnxOrigin(
   opset: number,
   layers: readonly RecurrentNode[],
 ): string[] {
-  const producer = [safeName(model.producer_name), safeName(model.producer_version)].filter(
-    (s) => s,
-  );
+  const producer = [model.producer_name, model.producer_version].filter(isPlainName);
   const by = producer.length > 0 ? `, written by ${producer.join(" ")}` : "";
   const nodes = layers.map((n, k) => {
     const name = safeName(n.ctx.node.name);

@@ -24,6 +24,6 @@ export function importedFiles(stack: RecurrentStack): ImportedFiles {
 
 export type { Activation, CellSpec, Directions, RecurrentStack } from "./types.js";
 export { bindingText, cellName } from "./cell-text.js";
-export { safeName } from "./safe-name.js";
+export { isPlainName, safeName } from "./safe-name.js";
 export { formatNumber } from "./numbers.js";
 export { checkShape, reorderBlocks } from "./weights.js";

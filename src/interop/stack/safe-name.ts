@@ -3,7 +3,11 @@
 
 const PLAIN = /^[A-Za-z0-9_.:/+-]{1,64}$/;
 
-/** `'name'` when the name is plain (letters, digits, _ . : / + -; at most 64), else null. */
+/** Whether `name` is plain: letters, digits, _ . : / + - only, at most 64 of them. */
+export const isPlainName = (name: string | undefined): name is string =>
+  name !== undefined && PLAIN.test(name);
+
+/** `'name'` when the name is plain, else null. */
 export function safeName(name: string | undefined): string | null {
-  return name !== undefined && PLAIN.test(name) ? `'${name}'` : null;
+  return isPlainName(name) ? `'${name}'` : null;
 }
