@@ -36,7 +36,6 @@ const SPECS: CellSpec[] = [
   })),
   { kind: "rnn", clip: null, act: act("relu6") },
   { kind: "rnn", clip: 1e-7, act: act("swish") },
-  { kind: "rnn", clip: null, act: act("exponential") },
 ];
 
 function stack(cell: CellSpec): RecurrentStack {

@@ -11,7 +11,7 @@ interface OnnxActivation {
   readonly beta: number | null;
 }
 
-/** ONNX's name -> cellc's library name and ONNX Runtime's defaults (null: takes no such parameter). */
+/** ONNX's name -> cellc's name and ONNX Runtime's defaults (null: no such parameter). */
 const TABLE: ReadonlyMap<string, OnnxActivation> = new Map([
   ["Relu", { cellc: "relu", alpha: null, beta: null }],
   ["Tanh", { cellc: "tanh", alpha: null, beta: null }],

@@ -4,21 +4,12 @@
 // from one graph input, one layer's range at a time. Also says how the graph's inputs and outputs
 // correspond to `cellc run`'s, for the command line.
 import { DataError } from "../../shared/data-error.js";
-import type { CellSpec } from "../stack/index.js";
+import type { CellSpec, IoNote } from "../stack/index.js";
 import type { RecurrentNode } from "./rnn-node.js";
 import { stateIo } from "./state-io.js";
 import { outputIo } from "./output-io.js";
 import { type Axis, type DataValue, sameTag } from "./values.js";
 import type { WalkedGraph } from "./graph.js";
-
-export interface IoNote {
-  /** The model's value in words: "graph input 'X'" (printable() before showing it). */
-  readonly what: string;
-  /** What it is to `cellc run`: "--input", "--lengths", "--state h", "output.npy", "h_n.npy". */
-  readonly role: string;
-  /** Its layout in words when it differs from cellc's, else null. */
-  readonly note: string | null;
-}
 
 export interface Assembled {
   readonly layers: readonly RecurrentNode[];

@@ -1,6 +1,7 @@
 // Constant tensors of an ONNX graph (initializers, Constant nodes, glue folded over them), decoded
 // from TensorProto into float64 numbers: floats exactly (float32, float16, bfloat16, double), and
-// integers as numbers (shape arithmetic; int64 past 2^53 rounds, which only ever means "to the end").
+// integers as numbers (shape arithmetic; an int64 past 2^53 rounds, which only ever means "to the
+// end").
 import { DataError } from "../../shared/data-error.js";
 import { checkedSize } from "../../shared/limits.js";
 import { decodeFloats, type FloatKind } from "../../runtime/float-codec.js";

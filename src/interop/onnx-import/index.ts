@@ -1,10 +1,10 @@
-// `cellc import MODEL.onnx`: an ONNX model whose outputs come from LSTM, GRU or RNN nodes (one node,
-// or the stack torch.onnx.export writes for nn.LSTM, nn.GRU and nn.RNN) as a RecurrentStack, plus
-// how its inputs and outputs correspond to `cellc run`'s.
+// `cellc import MODEL.onnx`: an ONNX model whose outputs come from LSTM, GRU or RNN nodes (one
+// node, or the stack torch.onnx.export writes for nn.LSTM, nn.GRU and nn.RNN) as a
+// RecurrentStack, plus how its inputs and outputs correspond to `cellc run`'s.
 import { DataError } from "../../shared/data-error.js";
 import { decodeModel } from "../onnx/proto.js";
-import type { RecurrentStack } from "../stack/index.js";
-import { assemble, type IoNote } from "./assemble.js";
+import type { IoNote, RecurrentStack } from "../stack/index.js";
+import { assemble } from "./assemble.js";
 import { walkGraph } from "./graph.js";
 import { onnxOrigin } from "./origin.js";
 
@@ -38,5 +38,3 @@ export function importOnnx(bytes: Uint8Array, file: string): OnnxImport {
   };
   return { stack, io };
 }
-
-export type { IoNote } from "./assemble.js";

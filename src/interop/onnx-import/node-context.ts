@@ -25,7 +25,7 @@ export class NodeContext {
     return new DataError(this.source, null, `${this.label}: ${detail}`);
   }
 
-  /** Refuses attributes other than `known` (an attribute cellc would ignore changes the meaning). */
+  /** Refuses attributes other than `known`: one cellc ignored could change the meaning. */
   onlyAttributes(known: readonly string[]): void {
     for (const name of this.attrs.keys()) {
       if (!known.includes(name)) throw this.fail(`attribute '${name}' is not supported`);
@@ -80,7 +80,7 @@ export class NodeContext {
     return this.get(name, AttributeType.TENSOR, "t")?.t ?? null;
   }
 
-  /** Input `i`'s value name, or null when absent or empty (ONNX's way to skip an optional input). */
+  /** Input `i`'s value name, or null when absent or empty (how ONNX skips an optional one). */
   input(i: number): string | null {
     const name = this.node.input[i];
     return name ? name : null;

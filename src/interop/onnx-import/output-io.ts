@@ -2,7 +2,7 @@
 // or ONNX's Y with the direction axis apart), or all layers' final states (h_n.npy, c_n.npy).
 // Anything else, an inner layer's outputs say, is no file cellc writes: an error naming it.
 import type { DataError } from "../../shared/data-error.js";
-import type { IoNote } from "./assemble.js";
+import type { IoNote } from "../stack/index.js";
 import type { RecurrentNode } from "./rnn-node.js";
 import { type Axis, sameTag, type Value } from "./values.js";
 

@@ -1,7 +1,7 @@
 // Initial states: every layer starts from zeros, or every layer takes its range of one graph
 // input (layer k the rows k*D .. (k+1)*D of the stacked axis), which is what `cellc run --state`
 // takes when laid out (L*D, B, H).
-import type { IoNote } from "./assemble.js";
+import type { IoNote } from "../stack/index.js";
 import type { RecurrentNode } from "./rnn-node.js";
 
 export function stateIo(layers: readonly RecurrentNode[], s: "h" | "c"): IoNote | null {

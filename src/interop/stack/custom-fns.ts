@@ -1,5 +1,5 @@
 // Activations that importers need and cellc's library lacks, written in the cell language. A
-// generated .cell defines the ones its slots use; the texts are fixed here, never taken from a model.
+// generated .cell defines the ones its slots use; the texts are fixed here, never from a model.
 
 const CUSTOM: ReadonlyMap<string, { readonly text: string; readonly why: string }> = new Map([
   [
@@ -10,7 +10,6 @@ const CUSTOM: ReadonlyMap<string, { readonly text: string; readonly why: string 
     },
   ],
   ["relu6", { why: "Keras' relu6", text: "fn relu6(x) = clip(x, 0, 6)" }],
-  ["exponential", { why: "Keras' exponential", text: "fn exponential(x) = exp(x)" }],
   ["swish", { why: "Keras' swish (SiLU)", text: "fn swish(x) = x * sigmoid(x)" }],
   [
     "mish",

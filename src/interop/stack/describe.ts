@@ -41,7 +41,8 @@ export function describeStack(stack: RecurrentStack): string[] {
       ? "_reverse (every layer runs backward)"
       : "_reverse for the backward direction";
   return [
-    `A ${L}-layer${directions} ${cellWords(stack.cell)}: input size I = ${stack.inputSize}, hidden size H = ${stack.hiddenSize}.`,
+    `A ${L}-layer${directions} ${cellWords(stack.cell)},`,
+    `input size I = ${stack.inputSize}, hidden size H = ${stack.hiddenSize}.`,
     `Weights have ${module}'s names (weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0; _l{k} per`,
     `layer, ${suffix}) and gate rows stacked ${rowOrder(stack.cell)}.`,
     `${states} (layers * directions, batch, H) = (${L * D}, B, ${stack.hiddenSize}).`,

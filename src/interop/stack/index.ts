@@ -22,7 +22,7 @@ export function importedFiles(stack: RecurrentStack): ImportedFiles {
   return { cellText, weights: stateDict(stack) };
 }
 
-export type { Activation, CellSpec, Directions, RecurrentStack } from "./types.js";
+export type { Activation, CellSpec, Directions, IoNote, RecurrentStack } from "./types.js";
 export { bindingText, cellName } from "./cell-text.js";
 export { isPlainName, safeName } from "./safe-name.js";
 export { formatNumber } from "./numbers.js";

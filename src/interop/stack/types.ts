@@ -61,3 +61,13 @@ export function gateCount(cell: CellSpec): number {
   if (cell.kind === "lstm") return cell.coupled ? 3 : 4;
   return cell.kind === "gru" ? 3 : 1;
 }
+
+/** One input or output of the model, as `cellc run` takes or writes it (for the command line). */
+export interface IoNote {
+  /** The model's value in words: "graph input 'X'" (printable() before showing it). */
+  readonly what: string;
+  /** What it is to `cellc run`: "--input", "--lengths", "--state h", "output.npy", "h_n.npy". */
+  readonly role: string;
+  /** Its layout in words when it differs from cellc's, else null. */
+  readonly note: string | null;
+}
