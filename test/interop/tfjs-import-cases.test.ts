@@ -111,6 +111,23 @@ describe("tfjs import refuses", () => {
   });
 });
 
+describe("tfjs import of time-major models", () => {
+  it("takes (T, B, I) input when the layers are time_major", async () => {
+    const { dir, json } = await base("time-major");
+    const major = edit(json, (j) => {
+      for (const l of j.modelTopology.config.layers as Json[])
+        if (l.class_name === "Bidirectional") l.config.layer.config.time_major = true;
+    });
+    const { stack, io } = importDir(dir, major);
+    expect(stack.batchFirst).toBe(false);
+    expect(io[0]).toEqual({
+      what: "the model's input",
+      role: "--input",
+      note: "(T, B, I) (time_major)",
+    });
+  });
+});
+
 describe("tfjs import of quantized weights", () => {
   it("dequantizes uint8 weights as tfjs does", async () => {
     const { dir, json } = await base("quantized", 7003);
