@@ -85,6 +85,21 @@ describe("ONNX import refuses", () => {
     );
   });
 
+  it("a graph input without a shape that a node reads, but not one nothing reads", () => {
+    const shapeless = (read: boolean) =>
+      model({
+        nodes: [node("RNN", [read ? "S" : "X", "W", "R"], ["Y"], { hidden_size: H })],
+        initializers: weights(1),
+        inputs: [valueInfo("X", [2, 1, I]), { name: "S" }],
+        outputs: ["Y"],
+        opset: 14,
+      });
+    expect(refused(shapeless(true))).toMatch(
+      /node 0 \(RNN\): reads graph input 'S', which has no shape, so its axes are unknown/,
+    );
+    expect(importOnnx(encodeModel(shapeless(false)), "m.onnx").stack.cell.kind).toBe("rnn");
+  });
+
   it("a value no one defines", () => {
     const m = model({
       nodes: [node("RNN", ["X", "W", "R"], ["Y"], { hidden_size: H })],

@@ -2,7 +2,6 @@
 // data (values.ts) instead of computing it: the glue around recurrent nodes is folded or tracked
 // axis by axis, recurrent nodes become layers, and anything else is an error naming the node.
 // Only nodes that the graph's outputs depend on are looked at.
-import { DataError } from "../../shared/data-error.js";
 import type { GraphProto, NodeProto, ValueInfoProto } from "../onnx/types.js";
 import { decodeTensor } from "./const-tensor.js";
 import { dataNode } from "./data-ops.js";
@@ -37,19 +36,25 @@ export interface WalkedGraph {
 
 export function walkGraph(graph: GraphProto, source: string): WalkedGraph {
   const values = new Map<string, Value>();
+  const shapeless = new Set<string>();
   for (const t of graph.initializer) {
     const name = t.name ?? "";
     values.set(name, constValue(decodeTensor(t, source, `initializer '${name}'`)));
   }
   // Before IR version 4 initializers are listed among the inputs too: they stay constants.
   for (const input of graph.input)
-    if (!values.has(input.name ?? "")) values.set(input.name ?? "", inputData(input, source));
+    if (!values.has(input.name ?? "")) {
+      // An input without a shape is an error only for a node that reads it.
+      const v = inputData(input);
+      if (v) values.set(input.name ?? "", v);
+      else shapeless.add(input.name ?? "");
+    }
   const live = liveNodes(graph);
   const nodes: { node: RecurrentNode; layer: number }[] = [];
   graph.node.forEach((proto, index) => {
     if (!live.has(proto)) return;
     const ctx = new NodeContext(proto, index, source);
-    const inputs = proto.input.map((name) => (name ? lookup(ctx, values, name) : null));
+    const inputs = proto.input.map((name) => (name ? lookup(ctx, values, shapeless, name) : null));
     const outputs = evalNode(ctx, inputs, nodes);
     proto.output.forEach((name, i) => {
       const v = outputs[i];
@@ -59,7 +64,14 @@ export function walkGraph(graph: GraphProto, source: string): WalkedGraph {
   return { nodes, values };
 }
 
-function lookup(ctx: NodeContext, values: ReadonlyMap<string, Value>, name: string): Value {
+function lookup(
+  ctx: NodeContext,
+  values: ReadonlyMap<string, Value>,
+  shapeless: ReadonlySet<string>,
+  name: string,
+): Value {
+  if (shapeless.has(name))
+    throw ctx.fail(`reads graph input '${name}', which has no shape, so its axes are unknown`);
   const v = values.get(name);
   if (!v)
     throw ctx.fail(
@@ -68,15 +80,11 @@ function lookup(ctx: NodeContext, values: ReadonlyMap<string, Value>, name: stri
   return v;
 }
 
-function inputData(input: ValueInfoProto, source: string): Value {
+/** A graph input as data with one tag per axis, or null when it declares no shape. */
+function inputData(input: ValueInfoProto): Value | null {
   const name = input.name ?? "";
   const dims = input.type?.tensor_type?.shape?.dim;
-  if (!dims)
-    throw new DataError(
-      source,
-      null,
-      `graph input '${name}' has no shape, so its axes are unknown`,
-    );
+  if (!dims) return null;
   const axes = dims.map((d, index): Axis => ({
     tag: { t: "in", input: name, index },
     size: d.dim_value !== undefined && d.dim_value > 0 ? d.dim_value : null,
