@@ -1,6 +1,7 @@
 // Sorts a PyTorch state_dict into layers and directions: `weight_ih_l1_reverse` is parameter
 // `weight_ih` of layer 1, backward direction. Names without `_l{k}` (as nn.LSTMCell saves them)
-// mean a single forward layer. Anything else in the file is an error, as with strict loading.
+// mean a single forward layer; names that all end in `_reverse` mean a stack that runs backward
+// only (ONNX's direction 'reverse'). Anything else in the file is an error, as with strict loading.
 import { DataError } from "../shared/data-error.js";
 import type { CellMeta } from "../shared/meta.js";
 import { MAX_LAYERS } from "../shared/limits.js";
@@ -11,11 +12,14 @@ export interface StackWeights {
   readonly layers: readonly (readonly ReadonlyMap<string, Tensor>[])[];
   /** Whether the names carry `_l{k}` suffixes (nn.LSTM) or not (nn.LSTMCell). */
   readonly suffixed: boolean;
+  /** Every name ends in `_reverse`: one direction per layer, run from the last step to the first. */
+  readonly backward: boolean;
 }
 
 /** The name a parameter of layer k, direction d is stored under. */
 export function tensorName(stack: StackWeights, param: string, k: number, d: number): string {
-  return stack.suffixed ? `${param}_l${k}${d === 1 ? "_reverse" : ""}` : param;
+  const reverse = d === 1 || stack.backward ? "_reverse" : "";
+  return stack.suffixed ? `${param}_l${k}${reverse}` : param;
 }
 
 const SUFFIX = /^(.*)_l(\d+)(_reverse)?$/;
@@ -48,7 +52,10 @@ export function splitLayers(
     throw new DataError(source, null, "mixes names with and without a layer suffix (_l0)");
   }
   if (cells.length === 0) cells.push([new Map()]);
-  return { layers: checkComplete(cells, source), suffixed: suffixed > 0 };
+  // No forward weight anywhere, but backward ones: each layer's one direction is its backward one.
+  const backward = cells.every((row) => !row[0]);
+  const layers = backward ? cells.map((row) => (row ? [row[1]!] : row)) : cells;
+  return { layers: checkComplete(layers, source), suffixed: suffixed > 0, backward };
 }
 
 /** k of `_l{k}`: plain digits (so `_l07` cannot stand for `_l7` too), below MAX_LAYERS. */

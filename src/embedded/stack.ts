@@ -34,6 +34,8 @@ import type {
 
 interface PreparedLayer {
   readonly kernel: LayerKernel;
+  /** Runs from the last step to the first: the backward direction, or a backward-only stack. */
+  readonly reverse: boolean;
   /** Per state, its size (the same in every layer, as the stacked states require). */
   readonly stateSizes: readonly number[];
   readonly outSize: number;
@@ -191,7 +193,8 @@ function prepareLayers(
       const outSize = sizeOf(meta.output.shape[0]!, sizes);
       const stateSizes = meta.states.map((s) => sizeOf(s.shape[0]!, sizes));
       checkSameSizes(meta, stateSizes, layers[0]?.[0]?.stateSizes, k, weightSource);
-      return { kernel: makeKernel(sizes, w), stateSizes, outSize };
+      const reverse = d === 1 || stack.backward;
+      return { kernel: makeKernel(sizes, w), reverse, stateSizes, outSize };
     });
     layers.push(built);
     inSize = directions.length * built[0]!.outSize;
@@ -279,7 +282,7 @@ function runLayers(
         outOffset: d * outSize,
         steps: T,
         batch: B,
-        reverse: d === 1,
+        reverse: directions[d]!.reverse,
         lengths,
       });
     }

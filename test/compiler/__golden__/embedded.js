@@ -390,7 +390,8 @@ function checkShape(p, t, sizes, naming) {
 }
 /** The name a parameter of layer k, direction d is stored under. */
 function tensorName(stack, param, k, d) {
-  return stack.suffixed ? `${param}_l${k}${d === 1 ? "_reverse" : ""}` : param;
+  const reverse = d === 1 || stack.backward ? "_reverse" : "";
+  return stack.suffixed ? `${param}_l${k}${reverse}` : param;
 }
 const SUFFIX = /^(.*)_l(\d+)(_reverse)?$/;
 function splitLayers(meta, weights, source) {
@@ -417,7 +418,10 @@ function splitLayers(meta, weights, source) {
     throw new DataError(source, null, "mixes names with and without a layer suffix (_l0)");
   }
   if (cells.length === 0) cells.push([new Map()]);
-  return { layers: checkComplete(cells, source), suffixed: suffixed > 0 };
+  // No forward weight anywhere, but backward ones: each layer's one direction is its backward one.
+  const backward = cells.every((row) => !row[0]);
+  const layers = backward ? cells.map((row) => (row ? [row[1]] : row)) : cells;
+  return { layers: checkComplete(layers, source), suffixed: suffixed > 0, backward };
 }
 /** k of `_l{k}`: plain digits (so `_l07` cannot stand for `_l7` too), below MAX_LAYERS. */
 function layerIndex(digits, name, source) {
@@ -696,7 +700,8 @@ function prepareLayers(meta, stack, inputSize, makeKernel, weightSource, inputSo
       const outSize = sizeOf(meta.output.shape[0], sizes);
       const stateSizes = meta.states.map((s) => sizeOf(s.shape[0], sizes));
       checkSameSizes(meta, stateSizes, layers[0]?.[0]?.stateSizes, k, weightSource);
-      return { kernel: makeKernel(sizes, w), stateSizes, outSize };
+      const reverse = d === 1 || stack.backward;
+      return { kernel: makeKernel(sizes, w), reverse, stateSizes, outSize };
     });
     layers.push(built);
     inSize = directions.length * built[0].outSize;
@@ -760,7 +765,7 @@ function runLayers(layers, input, states, arrayType, last) {
         outOffset: d * outSize,
         steps: T,
         batch: B,
-        reverse: d === 1,
+        reverse: directions[d].reverse,
         lengths,
       });
     }
