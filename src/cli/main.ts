@@ -9,11 +9,12 @@ import { irVerb } from "./ir.js";
 import { compileVerb } from "./compile.js";
 import { runVerb } from "./run.js";
 import { compareVerb } from "./compare.js";
+import { exportVerb } from "./export.js";
 import { failureOf } from "./exit-status.js";
 import { handleOutputErrors } from "./output.js";
 import { parseVerbArgs, UsageError, type Verb } from "./usage.js";
 
-const VERBS: readonly Verb[] = [checkVerb, irVerb, compileVerb, runVerb, compareVerb];
+const VERBS: readonly Verb[] = [checkVerb, irVerb, compileVerb, runVerb, compareVerb, exportVerb];
 
 function mainHelp(): string {
   const width = Math.max(...VERBS.map((v) => v.name.length));
