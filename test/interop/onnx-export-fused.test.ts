@@ -7,7 +7,9 @@ import { describe, expect, it } from "vitest";
 import { decodeModel } from "../../src/interop/onnx/proto.js";
 import type { AttributeProto, NodeProto } from "../../src/interop/onnx/types.js";
 import { cellSource } from "../helpers/cells.js";
-import { variantCache } from "../codegen/harness.js";
+import { makeStack, uniform, variantCache } from "../codegen/harness.js";
+import { rng } from "../helpers/random.js";
+import type { Tensor } from "../../src/shared/tensor.js";
 import { checkExport, type ExportCase } from "./onnx-export-harness.js";
 
 const compiled = variantCache();
@@ -141,5 +143,45 @@ describe("ONNX export falls back to Scan", () => {
       .replace(/\bg\b/g, "candidate");
     const nodes = await exported(copy, "my_lstm.cell");
     expect(opTypes(nodes).filter((op) => op === "LSTM").length).toBe(2);
+  });
+});
+
+/** Whether `create` returns rather than throws. */
+function accepts(create: () => unknown): boolean {
+  try {
+    create();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("ONNX export of a backward-only stack", () => {
+  // Weights named only *_l{k}_reverse: one direction per layer, from the last step to the first
+  // (ONNX's direction 'reverse'), where the runtime reads them so.
+  const backward = (weights: Map<string, Tensor>) =>
+    new Map([...weights].filter(([name]) => name.endsWith("_reverse")));
+  const halfStack = { ...STACK, lengths: false, initial: false };
+
+  it.for(["lstm", "mgu"])("runs %s backward as the runtime does", async (cell, ctx) => {
+    const v = await compiled(cellSource(cell), `${cell}.cell`, "pipeline");
+    const probe = makeStack(v.ir, { ...halfStack, withInitial: false }, uniform(rng(1)));
+    if (!accepts(() => v.kernel.create(backward(probe.weights)).forward(probe.input))) {
+      ctx.skip(); // this runtime has no backward-only stacks
+      return;
+    }
+    const m = await checkExport(
+      v,
+      { ...halfStack, lengths: true },
+      9,
+      `${cell} backward`,
+      backward,
+    );
+    expect(m.exported.directions).toBe(1);
+    const nodes = decodeModel(m.exported.bytes, cell).graph!.node;
+    const fused = nodes.filter((n) => n.op_type === "LSTM");
+    for (const node of fused)
+      expect(new TextDecoder().decode(attribute(node, "direction")?.s)).toBe("reverse");
+    expect(fused.length).toBe(cell === "lstm" ? 2 : 0);
   });
 });

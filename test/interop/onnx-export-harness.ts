@@ -92,16 +92,19 @@ export async function checkExport(
   cfg: ExportCase,
   seed: number,
   label: string,
+  /** Changes the random weights before both sides see them. */
+  edit: (weights: Map<string, Tensor>) => Map<string, Tensor> = (w) => w,
 ): Promise<Measured> {
   const random = rng(seed);
   const input: Fill = cfg.zeros ? withZeros(random, uniform(random, 1)) : uniform(random, 1);
-  const stack = makeStack(
+  const made = makeStack(
     v.ir,
     { ...cfg, withInitial: cfg.initial },
     uniform(random, 0.6),
     input,
     uniform(random, 0.8),
   );
+  const stack = { ...made, weights: edit(made.weights) };
   const lengths = cfg.lengths ? randomLengths(random, cfg.T, cfg.B) : null;
   const want = v.kernel
     .create(stack.weights, { batchFirst: cfg.batchFirst })

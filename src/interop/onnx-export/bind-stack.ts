@@ -18,6 +18,8 @@ export interface BoundStack {
   readonly layers: readonly (readonly LayerParams[])[];
   /** Features per step of the model's input. */
   readonly inputSize: number;
+  /** One direction per layer, run from the last step to the first (every name has _reverse). */
+  readonly backward: boolean;
 }
 
 function paramValues(
@@ -56,8 +58,9 @@ export function bindStack(
   };
   const meta = cellMeta(ir);
   const sources = { weights: source, input: "the input size" };
+  const tensors = weightTensors(weights, source);
   // createStack binds every layer now when the weights fix the input size.
-  const stack = createStack(meta, weightTensors(weights, source), { sources }, Float64Array, make);
+  const stack = createStack(meta, tensors, { sources }, Float64Array, make);
   const known = records[0] && evalSize(meta.input.shape[0]!, records[0].sizes);
   const size = inputSize ?? known;
   if (size === undefined || size === null) {
@@ -69,5 +72,9 @@ export function bindStack(
   const grouped = Array.from({ length: layers }, (_, k) =>
     records.slice(k * directions, (k + 1) * directions),
   );
-  return { layers: grouped, inputSize: size };
+  // The runtime reads a stack whose names all end in _l{k}_reverse as backward only.
+  const names = [...tensors.keys()];
+  const backward =
+    directions === 1 && names.length > 0 && names.every((n) => /_l\d+_reverse$/.test(n));
+  return { layers: grouped, inputSize: size, backward };
 }

@@ -77,7 +77,7 @@ export function exportOnnx(
   const write = match ? fusedStackLayer(match) : scanStackLayer;
   let x = io.x;
   const perLayer = stack.layers.map((directions, k) => {
-    const result = write({ io, ir, directions, k, x, cannotExport });
+    const result = write({ io, ir, directions, k, x, backward: stack.backward, cannotExport });
     x = result.output;
     return result;
   });

@@ -71,13 +71,13 @@ function weightInputs(a: StackLayer, match: FusedMatch, H: number, I: number): s
   return inputs;
 }
 
-function attributes(match: FusedMatch, H: number, D: number) {
+function attributes(match: FusedMatch, H: number, D: number, backward: boolean) {
   const acts = Array.from({ length: D }, () => match.activations).flat();
   const alphas = acts.flatMap((f) => (f.alpha === undefined ? [] : [f.alpha]));
   const betas = acts.flatMap((f) => (f.beta === undefined ? [] : [f.beta]));
   return [
     intAttr("hidden_size", H),
-    stringAttr("direction", D === 2 ? "bidirectional" : "forward"),
+    stringAttr("direction", D === 2 ? "bidirectional" : backward ? "reverse" : "forward"),
     stringsAttr(
       "activations",
       acts.map((f) => f.name),
@@ -111,7 +111,7 @@ export function fusedStackLayer(match: FusedMatch): (a: StackLayer) => StackLaye
     const prefix = `l${a.k}`;
     const Y = g.names.claim(`${prefix}_Y`);
     const finals = match.template.states.map((s) => g.names.claim(`${prefix}_Y_${s}`));
-    g.opMulti(match.template.op, inputs, [Y, ...finals], attributes(match, H, D));
+    g.opMulti(match.template.op, inputs, [Y, ...finals], attributes(match, H, D, a.backward));
     const tbdh = g.op("Transpose", [Y], { attrs: [intsAttr("perm", [0, 2, 1, 3])] });
     const output = g.op("Reshape", [tbdh, g.ints([0, 0, -1])], { hint: `${prefix}_output` });
     return { finals: a.ir.states.map((_, i) => finals[states.indexOf(i)]!), output };

@@ -17,6 +17,8 @@ export interface StackLayer {
   readonly k: number;
   /** Its input, (T, B, I). */
   readonly x: string;
+  /** A backward-only stack: the one direction runs from the last step to the first. */
+  readonly backward: boolean;
   readonly cannotExport: (op: string) => never;
 }
 
@@ -50,8 +52,8 @@ export function scanStackLayer(a: StackLayer): StackLayerResult {
       x: a.x,
       initial: a.ir.states.map((_, i) => initialState(a, i, d)),
       mask: a.io.lengths ? stepMask(a.io) : null,
-      reverse: d === 1,
-      prefix: `l${a.k}${d === 1 ? "_reverse" : ""}`,
+      reverse: d === 1 || a.backward,
+      prefix: `l${a.k}${d === 1 || a.backward ? "_reverse" : ""}`,
       cannotExport: a.cannotExport,
     }),
   );
