@@ -518,6 +518,27 @@ output h'
 `,
   },
   {
+    name: "erf_stages",
+    stages: { p: "weight", q: "sequence", r: "step" },
+    covers:
+      "erf, gelu and gelu_tanh at load time (params), before the loop (input) and in the loop",
+    stackable: true,
+    text: `
+cell erf_stages
+size I, H
+input x : [I]
+state h : [H]
+param W : [H, I]
+param U : [H, H]
+param w : [H]
+let p = erf(3 * w)
+let q = gelu(W @ x * 4)
+let r = erf(U @ h * 3 + q) - gelu_tanh(h * 3 - p)
+h' = tanh(r + p * h)
+output h'
+`,
+  },
+  {
     name: "cifg_lstm",
     covers: "coupled input-forget gate LSTM (three gate blocks)",
     stackable: true,

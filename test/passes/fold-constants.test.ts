@@ -2,6 +2,7 @@
 // computed with the interpreter's arithmetic; anything that reads a leaf is left alone.
 import { describe, expect, it } from "vitest";
 import { foldConstants } from "../../src/compiler/passes/fold-constants.js";
+import { erf } from "../../src/embedded/helpers.js";
 import { CTX, count, lower, pointwise, run, text } from "./helpers.js";
 
 /** Values of the constant nodes, in node order. */
@@ -39,6 +40,17 @@ describe("fold-constants", () => {
     const out = run(ir, foldConstants);
     expect(count(out, "sin") + count(out, "cos") + count(out, "floor")).toBe(0);
     expect(constants(out)).toEqual([Math.sin(1), Math.cos(6), -3]);
+  });
+
+  it("folds erf with the kernels' float64 erf when its operand is a literal", () => {
+    const ir = lower(
+      pointwise("h' = h * erf(0.5) + h * erf(-2 * 3) + gelu(h) * erf(1 / 0)", "output h'"),
+    );
+    expect(count(ir, "erf")).toBe(4);
+    const out = run(ir, foldConstants);
+    // gelu(h) reads a leaf: its erf stays. erf(1 / 0) = 1 is the 1 of gelu's 1 + erf(...).
+    expect(count(out, "erf")).toBe(1);
+    expect(constants(out)).toEqual([0.5, erf(0.5), -1, 1, 0.7071067811865476]);
   });
 
   it("folds to what the interpreter computes when the result is not finite", () => {

@@ -14,6 +14,21 @@ interface Activation {
 }
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 const clip = (x: number, lo: number, hi: number): number => Math.min(Math.max(x, lo), hi);
+/**
+ * erf by its series of positive terms, 2/sqrt(pi) e^(-x^2) (x + 2x^3/3 + 4x^5/15 + ...): slow,
+ * but plain and free of cancellation (within some 40 float64 units up to 6), and nothing like
+ * src/'s polynomials; past 6 erf is +-1 in float64.
+ */
+function erf(x: number): number {
+  if (!(Math.abs(x) < 6)) return Number.isNaN(x) ? x : Math.sign(x);
+  let term = x;
+  let sum = x;
+  for (let n = 1; Math.abs(term) > 1e-17 * Math.abs(sum); n++) {
+    term *= (2 * x * x) / (2 * n + 1);
+    sum += term;
+  }
+  return (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x) * sum;
+}
 export const ACTIVATIONS: Readonly<Record<string, Activation>> = {
   sigmoid: { params: [], f: sigmoid },
   tanh: { params: [], f: Math.tanh },
@@ -24,6 +39,7 @@ export const ACTIVATIONS: Readonly<Record<string, Activation>> = {
   sin: { params: [], f: Math.sin },
   cos: { params: [], f: Math.cos },
   floor: { params: [], f: Math.floor },
+  erf: { params: [], f: erf },
   linear: { params: [], f: (x) => x },
   step: { params: [], f: (x) => (x >= 0 ? 1 : 0) },
   relu: { params: [], f: (x) => Math.max(x, 0) },
@@ -31,6 +47,12 @@ export const ACTIVATIONS: Readonly<Record<string, Activation>> = {
   softsign: { params: [], f: (x) => x / (1 + Math.abs(x)) },
   // log(1 + e^x), in the form that neither overflows nor loses small values
   softplus: { params: [], f: (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))) },
+  // torch.nn.GELU(), exact and approximate='tanh'
+  gelu: { params: [], f: (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)) },
+  gelu_tanh: {
+    params: [],
+    f: (x) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3))),
+  },
   hard_sigmoid: {
     params: [
       ["alpha", 0.2],

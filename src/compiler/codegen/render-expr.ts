@@ -30,7 +30,7 @@ function wrap(r: Rendered, min: Prec): string {
   return r.prec < min ? `(${r.text})` : r.text;
 }
 
-const MATH_UNARY: Readonly<Record<Exclude<UnaryOp, "neg" | "sigmoid">, string>> = {
+const MATH_UNARY: Readonly<Record<Exclude<UnaryOp, "neg" | "sigmoid" | "erf">, string>> = {
   exp: "Math.exp",
   expm1: "Math.expm1",
   log: "Math.log",
@@ -71,7 +71,8 @@ export function renderNode(
       const inner = wrap(x, Prec.Unary);
       return { text: inner.startsWith("-") ? `-(${inner})` : `-${inner}`, prec: Prec.Unary };
     }
-    const fn = n.op === "sigmoid" ? helpers.use("sigmoid") : MATH_UNARY[n.op];
+    // sigmoid and erf are not Math's: the module carries its own (src/embedded/helpers.ts).
+    const fn = n.op === "sigmoid" || n.op === "erf" ? helpers.use(n.op) : MATH_UNARY[n.op];
     return atom(`${fn}(${x.text})`);
   }
   if (isBinary(n)) {

@@ -1,6 +1,7 @@
 // The project's oracle: evaluates one time step of the IR for one sample in float64, node by node,
 // with no cleverness. Every optimisation and every generated kernel is checked against it.
 import type { Sizes } from "../../embedded/bind-sizes.js";
+import { erf } from "../../embedded/helpers.js";
 import { evalSize } from "../../shared/size.js";
 import type { BinaryOp, CellIR, Node, UnaryOp } from "./ir.js";
 import { isBinary, isLeaf, isUnary, unreachable } from "./ir.js";
@@ -20,6 +21,8 @@ const UNARY: Readonly<Record<UnaryOp, (x: number) => number>> = {
   sin: Math.sin,
   cos: Math.cos,
   floor: Math.floor,
+  // The JavaScript kernel's own erf (JavaScript has none), so the two agree to the bit.
+  erf,
 };
 
 const BINARY: Readonly<Record<BinaryOp, (a: number, b: number) => number>> = {

@@ -18,6 +18,7 @@ export const UNARY_OPS = [
   "sin",
   "cos",
   "floor",
+  "erf",
 ] as const;
 export const BINARY_OPS = [
   ...["add", "sub", "mul", "div", "max", "min", "pow"],

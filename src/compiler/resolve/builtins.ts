@@ -41,6 +41,7 @@ export const PRIMITIVES: ReadonlyMap<string, Primitive> = new Map<string, Primit
   ["sin", unary("sin")],
   ["cos", unary("cos")],
   ["floor", unary("floor")],
+  ["erf", unary("erf")],
   ["max", binary("max", "a", "b")],
   ["min", binary("min", "a", "b")],
   ["pow", binary("pow", "x", "y")],

@@ -1,5 +1,6 @@
-// The built-in activation library, written in the cell language: ONNX's activations plus `linear`
-// and `step`, with ONNX's parameter names and defaults. A cell's own `fn` may shadow any of them.
+// The built-in function library, written in the cell language: ONNX's activations plus `linear`,
+// `step`, `gelu` and `gelu_tanh` (ONNX's names and defaults), and `layer_norm`, which works on a
+// whole vector. A cell's own `fn` may shadow any of them.
 
 export const LIBRARY_NAME = "<library>";
 
@@ -18,6 +19,10 @@ fn elu(x, alpha = 1) = x >= 0 ? x : alpha * expm1(x)
 fn scaled_tanh(x, alpha = 1, beta = 1) = alpha * tanh(beta * x)
 fn affine(x, alpha = 1, beta = 0) = alpha * x + beta
 fn thresholded_relu(x, alpha = 1) = x > alpha ? x : 0
+# GELU (Hendrycks & Gimpel 2016) as torch.nn.GELU: x * Phi(x) with the normal CDF through erf;
+# gelu_tanh is approximate='tanh', with sqrt(2/pi) = 0.7978845608028654
+fn gelu(x) = 0.5 * x * (1 + erf(x * 0.7071067811865476))
+fn gelu_tanh(x) = 0.5 * x * (1 + tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)))
 # Functions over a whole vector.
 # Layer normalization (Ba et al. 2016), as torch.nn.LayerNorm: biased variance, eps inside the root
 fn layer_norm(v, gamma, beta, eps = 1e-5) = d / sqrt(mean(d * d) + eps) * gamma + beta

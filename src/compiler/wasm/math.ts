@@ -1,7 +1,8 @@
 // Vector math for element-wise kernels: exp by range reduction and a degree-5 polynomial
-// (Cephes' expf; relative error about 1e-7), sigmoid and tanh built on it, and sin and cos
-// (trig.ts). Each takes its argument on the stack and leaves its result there.
+// (Cephes' expf; relative error about 1e-7), sigmoid and tanh built on it, sin and cos (trig.ts)
+// and erf (erf.ts). Each takes its argument on the stack and leaves its result there.
 import type { Code, Local } from "./code.js";
+import { vectorErf } from "./erf.js";
 import { Simd, V128 } from "./opcodes.js";
 import { VectorTrig } from "./trig.js";
 
@@ -74,6 +75,10 @@ export class VectorMath {
 
   cos(): void {
     this.trig.sin(1);
+  }
+
+  erf(): void {
+    vectorErf(this.c, () => this.temp());
   }
 
   /** 1 / (1 + exp(-x)): exp(-x) overflowing to infinity gives exactly 0. */

@@ -94,6 +94,7 @@ export const Simd = {
   f32x4Pmax: 0xeb,
   f64x2Sub: 0xf1,
   f64x2Mul: 0xf2,
+  f64x2Div: 0xf3,
   i32x4TruncSatF32x4S: 0xf8,
 } as const;
 

@@ -157,6 +157,8 @@ class LoopCompiler {
         return this.math.sin();
       case "cos":
         return this.math.cos();
+      case "erf":
+        return this.math.erf();
       default:
         throw new Error(`internal: no SIMD code for ${n.op}`);
     }

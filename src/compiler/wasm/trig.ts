@@ -27,9 +27,9 @@ const COS_POLY = [
 ];
 
 /** Bytes 8-15 of a vector first: its high float32 pair where promote reads the low one. */
-const HIGH_PAIR = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
+export const HIGH_PAIR = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
 /** Lanes 0-1 of the first vector, then lanes 0-1 of the second. */
-const LOW_PAIRS = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+export const LOW_PAIRS = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
 
 /** A reduced argument: x = (q + r / (pi/2)) quarter turns, |r| <= pi/4, q a whole number. */
 interface Reduced {
