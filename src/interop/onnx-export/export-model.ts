@@ -8,14 +8,14 @@ import { DataError } from "../../shared/data-error.js";
 import { evalSize } from "../../shared/size.js";
 import { encodeModel } from "../onnx/proto.js";
 import type { ModelProto } from "../onnx/types.js";
-import { bindStack } from "./bind-stack.js";
+import { type BoundStack, bindStack } from "./bind-stack.js";
 import { GraphBuilder, NameSource } from "./graph-builder.js";
-import { interfaceTypes, modelIO } from "./model-io.js";
+import { interfaceTypes, type ModelIO, modelIO } from "./model-io.js";
 import { intAttr } from "./proto-values.js";
 import { fusedStackLayer } from "./fused-layer.js";
 import type { FusedTemplate } from "./fused-templates.js";
 import { matchFused } from "./match-fused.js";
-import { scanStackLayer, type StackLayerResult } from "./scan-stack.js";
+import { scanStackLayer, type StackLayer, type StackLayerResult } from "./scan-stack.js";
 
 export const OPSET = 17;
 export const IR_VERSION = 8;
@@ -42,13 +42,41 @@ export interface ExportedModel {
   readonly fused: FusedTemplate["op"] | null;
 }
 
-/** Stacks the per-layer (D, B, size) final states into (L*D, B, size), named <state>_n. */
-function finalStates(g: GraphBuilder, perLayer: readonly StackLayerResult[], names: string[]) {
-  names.forEach((name, i) => {
+/**
+ * Writes the layers in turn, each fed the one before's (T, B, D*H) output; then `output` and the
+ * per-layer (D, B, size) final states stacked into (L*D, B, size), named <state>_n.
+ */
+function writeLayers(
+  ir: CellIR,
+  stack: BoundStack,
+  io: ModelIO,
+  write: (a: StackLayer) => StackLayerResult,
+  cannotExport: (op: string) => never,
+): void {
+  const g = io.model;
+  let x = io.x;
+  const perLayer = stack.layers.map((directions, k) => {
+    const result = write({ io, ir, directions, k, x, backward: stack.backward, cannotExport });
+    x = result.output;
+    return result;
+  });
+  g.op("Identity", [x], { output: io.output });
+  io.finals.forEach((name, i) => {
     const parts = perLayer.map((r) => r.finals[i]!);
     if (parts.length === 1) g.op("Identity", parts, { output: name });
     else g.op("Concat", parts, { output: name, attrs: [intAttr("axis", 0)] });
   });
+}
+
+/** The typed inputs and outputs, with the sizes the bound stack has. */
+function interfaceOf(ir: CellIR, stack: BoundStack, io: ModelIO) {
+  const first = stack.layers[0]![0]!;
+  const last = stack.layers[stack.layers.length - 1]!;
+  const D = last.length;
+  const outSize = evalSize(ir.nodes[ir.output]!.shape[0]!, last[0]!.sizes)!;
+  const stateSizes = ir.states.map((s) => evalSize(s.shape[0]!, first.sizes)!);
+  const count = stack.layers.length * D;
+  return interfaceTypes(io, stack.inputSize, count, stateSizes, D * outSize);
 }
 
 /** `ir` (optimized) over `weights` (by PyTorch name) as an ONNX model. */
@@ -74,27 +102,8 @@ export function exportOnnx(
     );
   };
   const match = options.fused === false ? null : matchFused(ir);
-  const write = match ? fusedStackLayer(match) : scanStackLayer;
-  let x = io.x;
-  const perLayer = stack.layers.map((directions, k) => {
-    const result = write({ io, ir, directions, k, x, backward: stack.backward, cannotExport });
-    x = result.output;
-    return result;
-  });
-  g.op("Identity", [x], { output: io.output });
-  finalStates(g, perLayer, [...io.finals]);
-  const first = stack.layers[0]![0]!;
-  const last = stack.layers[stack.layers.length - 1]!;
-  const D = last.length;
-  const outSize = evalSize(ir.nodes[ir.output]!.shape[0]!, last[0]!.sizes)!;
-  const stateSizes = ir.states.map((s) => evalSize(s.shape[0]!, first.sizes)!);
-  const types = interfaceTypes(
-    io,
-    stack.inputSize,
-    stack.layers.length * D,
-    stateSizes,
-    D * outSize,
-  );
+  writeLayers(ir, stack, io, match ? fusedStackLayer(match) : scanStackLayer, cannotExport);
+  const types = interfaceOf(ir, stack, io);
   const model: ModelProto = {
     ir_version: IR_VERSION,
     opset_import: [{ domain: "", version: OPSET }],
@@ -106,7 +115,7 @@ export function exportOnnx(
     model,
     bytes: encodeModel(model),
     layers: stack.layers.length,
-    directions: D,
+    directions: stack.layers[0]!.length,
     fused: match?.template.op ?? null,
   };
 }

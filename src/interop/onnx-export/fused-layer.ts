@@ -12,11 +12,11 @@ import type { StackLayer, StackLayerResult } from "./scan-stack.js";
 function regroup(m: Float64Array, match: FusedMatch, H: number): Float64Array {
   const { blocks, cellBlocks } = match.template;
   const block = m.length / cellBlocks;
+  if (block % H !== 0) throw new Error("internal: a gate block is not a whole number of rows");
   const out = new Float64Array(blocks.length * block);
   blocks.forEach((from, j) => {
     if (from !== null) out.set(m.subarray(from * block, (from + 1) * block), j * block);
   });
-  if (block % H !== 0) throw new Error("internal: a gate block is not a whole number of rows");
   return out;
 }
 
@@ -36,37 +36,20 @@ function weightInputs(a: StackLayer, match: FusedMatch, H: number, I: number): s
     parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
     return out;
   };
-  const per = (f: (l: LayerParams) => Float64Array) => join(a.directions.map(f));
+  // One initializer per input, the directions stacked: [D, ...dims].
+  const stacked = (name: string, dims: number[], f: (l: LayerParams) => Float64Array) =>
+    g.floats(`l${a.k}_${name}`, [D, ...dims], join(a.directions.map(f)));
   const re = (l: LayerParams, name: string) => regroup(param(l, name), match, H);
-  const prefix = `l${a.k}`;
   const inputs = [
-    g.floats(
-      `${prefix}_W`,
-      [D, rows, I],
-      per((l) => re(l, "weight_ih")),
-    ),
-    g.floats(
-      `${prefix}_R`,
-      [D, rows, H],
-      per((l) => re(l, "weight_hh")),
-    ),
-    g.floats(
-      `${prefix}_B`,
-      [D, 2 * rows],
-      per((l) => join([re(l, "bias_ih"), re(l, "bias_hh")])),
-    ),
+    stacked("W", [rows, I], (l) => re(l, "weight_ih")),
+    stacked("R", [rows, H], (l) => re(l, "weight_hh")),
+    stacked("B", [2 * rows], (l) => join([re(l, "bias_ih"), re(l, "bias_hh")])),
   ];
   const peep = match.template.peepholes;
   if (peep) {
     const vector = (l: LayerParams, p: string | null) =>
       p === null ? new Float64Array(H) : param(l, p);
-    inputs.push(
-      g.floats(
-        `${prefix}_P`,
-        [D, 3 * H],
-        per((l) => join(peep.map((p) => vector(l, p)))),
-      ),
-    );
+    inputs.push(stacked("P", [3 * H], (l) => join(peep.map((p) => vector(l, p)))));
   }
   return inputs;
 }
