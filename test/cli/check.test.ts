@@ -182,7 +182,7 @@ describe("cellc usage", () => {
     const verb = cellc(["frobnicate"]);
     expect(verb.code).toBe(2);
     expect(verb.stderr).toBe(
-      "cellc: unknown verb 'frobnicate' (verbs: check, ir, compile, run, compare)\n",
+      "cellc: unknown verb 'frobnicate' (verbs: check, ir, compile, run, compare, export)\n",
     );
     const option = cellc(["check", "--frob", "cells/lstm.cell"]);
     expect(option.code).toBe(2);
