@@ -4,6 +4,7 @@
 import * as ort from "onnxruntime-web";
 import { expect } from "vitest";
 import { exportOnnx, type ExportedModel } from "../../src/interop/onnx-export/export-model.js";
+import type { GraphProto } from "../../src/interop/onnx/types.js";
 import type { Tensor } from "../../src/shared/tensor.js";
 import { rng } from "../helpers/random.js";
 import {
@@ -77,6 +78,16 @@ export async function runOnnx(
   }
 }
 
+/** The initializers of `graph` and its subgraphs (Scan bodies) that no node reads. */
+export function unusedInitializers(graph: GraphProto): string[] {
+  const read = new Set(graph.node.flatMap((n) => n.input));
+  const subgraphs = graph.node.flatMap((n) => n.attribute.flatMap((a) => (a.g ? [a.g] : [])));
+  return [
+    ...graph.initializer.map((t) => t.name!).filter((name) => !read.has(name)),
+    ...subgraphs.flatMap(unusedInitializers),
+  ];
+}
+
 function maxError(got: Tensor, want: Tensor): number {
   let worst = 0;
   for (let i = 0; i < want.data.length; i++) {
@@ -120,6 +131,7 @@ export async function checkExport(
   };
   if (lengths) feeds["sequence_lens"] = new ort.Tensor("int32", lengths, [cfg.B]);
   for (const [name, t] of Object.entries(stack.initial)) feeds[`initial_${name}`] = ortFloat(t);
+  expect(unusedInitializers(exported.model.graph!), `${label}: unused initializers`).toEqual([]);
   const got = await runOnnx(exported.bytes, feeds);
   const output = cfg.batchFirst ? swap01(got["output"]!) : got["output"]!;
   expectShape(output, stack.outputShape, `${label}: output`);

@@ -148,16 +148,16 @@ function emitRoots(L: ScanLayer, s: NodeScope, body: Body): void {
     return g.op("Expand", [v.name, shape]);
   };
   // Past a sample's length its states stay and its output is zero.
-  const masked = (id: ValueId, otherwise: string, hint: string) => {
+  const masked = (id: ValueId, otherwise: () => string, hint: string) => {
     const name = L.model.names.claim(`${L.prefix}_${hint}`);
     if (body.mask === null) g.op("Identity", [batched(id)], { output: name });
-    else g.op("Where", [body.mask, batched(id), otherwise], { output: name });
+    else g.op("Where", [body.mask, batched(id), otherwise()], { output: name });
     body.outputs.push(valueInfo(name, DataType.FLOAT));
   };
   L.ir.states.forEach((st, i) =>
-    masked(L.ir.next.get(st.name)!, body.states[i]!, `${st.name}_next`),
+    masked(L.ir.next.get(st.name)!, () => body.states[i]!, `${st.name}_next`),
   );
-  masked(L.ir.output, g.scalar(0), "y");
+  masked(L.ir.output, () => g.scalar(0), "y");
 }
 
 /** The Scan node in the model's graph; returns its final states and its (T, B, out) output. */
