@@ -10,11 +10,20 @@ import { compileVerb } from "./compile.js";
 import { runVerb } from "./run.js";
 import { compareVerb } from "./compare.js";
 import { importVerb } from "./import.js";
+import { exportVerb } from "./export.js";
 import { failureOf } from "./exit-status.js";
 import { handleOutputErrors } from "./output.js";
 import { parseVerbArgs, UsageError, type Verb } from "./usage.js";
 
-const VERBS: readonly Verb[] = [checkVerb, irVerb, compileVerb, runVerb, compareVerb, importVerb];
+const VERBS: readonly Verb[] = [
+  checkVerb,
+  irVerb,
+  compileVerb,
+  runVerb,
+  compareVerb,
+  importVerb,
+  exportVerb,
+];
 
 function mainHelp(): string {
   const width = Math.max(...VERBS.map((v) => v.name.length));

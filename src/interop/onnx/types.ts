@@ -7,6 +7,7 @@ export const DataType = {
   FLOAT: 1,
   INT32: 6,
   INT64: 7,
+  BOOL: 9,
   FLOAT16: 10,
   DOUBLE: 11,
   BFLOAT16: 16,
