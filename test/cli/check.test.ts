@@ -182,8 +182,7 @@ describe("cellc usage", () => {
     const verb = cellc(["frobnicate"]);
     expect(verb.code).toBe(2);
     expect(verb.stderr).toBe(
-      "cellc: unknown verb 'frobnicate' (verbs: check, ir, compile, run, compare, import, export)
-",
+      "cellc: unknown verb 'frobnicate' (verbs: check, ir, compile, run, compare, import, export)\n",
     );
     const option = cellc(["check", "--frob", "cells/lstm.cell"]);
     expect(option.code).toBe(2);
