@@ -72,13 +72,7 @@ function usesOf(roots: readonly Expr[], t: Tables): Definition[] {
 /** One expression's depth, given its uses' (recursive only within it: parsing bounded that). */
 function depthOf(e: Expr, t: Tables, known: (d: Definition) => Depth): Depth {
   const deeper = (parts: readonly Expr[], extra: Depth = LEAF): Depth => {
-    let inlined = 0;
-    let onDemand = 0;
-    for (const p of parts) {
-      const d = depthOf(p, t, known);
-      inlined = Math.max(inlined, d.inlined);
-      onDemand = Math.max(onDemand, d.onDemand);
-    }
+    const { inlined, onDemand } = deepestOf(parts, t, known);
     return { inlined: extra.inlined + inlined, onDemand: extra.onDemand + onDemand };
   };
   switch (e.kind) {
