@@ -3,7 +3,6 @@
 // time. Run after updating third_party/onnx/onnx.proto; the output is committed.
 import { readFileSync, writeFileSync } from "node:fs";
 import protobuf from "protobufjs";
-import * as prettier from "prettier";
 
 const root = new URL("../", import.meta.url);
 const proto = readFileSync(new URL("third_party/onnx/onnx.proto", root), "utf8");
@@ -15,6 +14,5 @@ const source = [
   `export const ONNX_DESCRIPTOR = ${JSON.stringify(descriptor)};`,
   "",
 ].join("\n");
-const options = (await prettier.resolveConfig(new URL("package.json", root).pathname)) ?? {};
-const out = new URL("src/interop/onnx/descriptor.ts", root);
-writeFileSync(out, await prettier.format(source, { ...options, parser: "typescript" }));
+// One line of data, not formatted (it is in .prettierignore): nobody reads it but protobufjs.
+writeFileSync(new URL("src/interop/onnx/descriptor.ts", root), source);

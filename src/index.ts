@@ -4,7 +4,7 @@ import { CompileError, type Diagnostic, DiagnosticBag, type SourceText } from ".
 import type { CellFile } from "./dsl/ast.js";
 import { parseActivationSpec, parseCell } from "./dsl/parse.js";
 import type { CellIR } from "./compiler/ir/ir.js";
-import { lower } from "./compiler/lower.js";
+import { lower } from "./compiler/lower-cell.js";
 import { type SlotOverride, resolve } from "./compiler/resolve/resolve.js";
 import { library } from "./compiler/resolve/resolve-library.js";
 import { verifyIR } from "./compiler/ir/verify.js";

@@ -7,22 +7,17 @@
 import type { Diagnostic, Span } from "../diagnostics.js";
 import type { BinaryOperator, DeclOf, Expr, ExprOf } from "../dsl/ast.js";
 import { MAX_OPERATIONS } from "../dsl/limits.js";
-import {
-  divideSize,
-  formatSymbolicShape,
-  scaleSize,
-  shapeEquals,
-  sizeVar,
-} from "../shared/size.js";
+import { formatSymbolicShape, shapeEquals, sizeVar } from "../shared/size.js";
 import { IRBuilder } from "./ir/builder.js";
 import * as E from "./errors.js";
-import type { BinaryOp, CellIR, Op, ValueId } from "./ir/ir.js";
+import type { BinaryOp, Op, ValueId } from "./ir/ir.js";
 import type { BoundArg, Callee, Resolution } from "./resolve/resolution.js";
 import type { Reduction } from "./resolve/builtins.js";
-import { dce } from "./passes/dce.js";
 import { inferShape } from "./ir/shape-rules.js";
+import { splitValue } from "./lower-split.js";
 
-type Value = ValueId | null;
+/** A value's id, or null ("poison") where a mistake was reported. */
+export type Value = ValueId | null;
 
 interface Env {
   /** Values of the enclosing function's parameters. */
@@ -59,7 +54,7 @@ const BINARY: Readonly<Record<Exclude<BinaryOperator, "@">, BinaryOp>> = {
   "!=": "ne",
 };
 
-class Lowerer {
+export class Lowerer {
   readonly builder = new IRBuilder();
   readonly diagnostics: Diagnostic[] = [];
   private readonly lets = new Map<DeclOf<"Let">, Value[]>();
@@ -126,41 +121,13 @@ class Lowerer {
     return values;
   }
 
-  /**
-   * `let a, b = split(z, 2)`: equal consecutive slices of a vector, or equal row blocks of a
-   * matrix (`split(weight_hh, 3)`: the gate blocks of a stacked weight). Resolve checked the form.
-   */
+  /** `let a, b = split(z, 2)`: the operand, then its parts (lower-split.ts). */
   private split(decl: DeclOf<"Let">, env: Env): Value[] {
     const call = this.r.calls.get(decl.value as ExprOf<"Call">)!;
-    const parts = decl.names.length;
-    const poison = decl.names.map(() => null);
     const span = env.callSite ?? decl.value.span;
     const x = this.arg(call.args[0]!, env);
-    if (x === null) return poison;
-    const shape = this.builder.node(x).shape;
-    const shown = formatSymbolicShape(shape);
-    if (shape.length !== 1 && shape.length !== 2) {
-      const message = `only vectors and matrices (by rows) can be split, not ${shown}`;
-      this.diagnostics.push(E.shapeMismatch(message, span));
-      return poison;
-    }
-    const len = divideSize(shape[0]!, parts);
-    if (!len) {
-      const what = shape.length === 1 ? shown : `the rows of ${shown}`;
-      this.diagnostics.push(E.splitUneven(what, parts, span));
-      return poison;
-    }
-    const op = shape.length === 1 ? "slice" : "rows";
-    const hint = (name: string) => (env.callSite === null ? name : undefined);
-    return decl.names.map((n, k) =>
-      this.builder.emit(
-        op,
-        [x],
-        { start: scaleSize(len, k), len },
-        env.callSite ?? n.span,
-        hint(n.name),
-      ),
-    );
+    if (x === null) return decl.names.map(() => null);
+    return splitValue(this.builder, this.diagnostics, x, decl.names, span, env.callSite);
   }
 
   expr(e: Expr, env: Env): Value {
@@ -313,55 +280,4 @@ class Lowerer {
     }
     return this.builder.emit(op, ids, {}, span);
   }
-}
-
-export function lower(
-  r: Resolution,
-  source: string,
-  libraryFns: ReadonlySet<DeclOf<"Fn">>,
-): { ir: CellIR | null; diagnostics: Diagnostic[] } {
-  const l = new Lowerer(r, libraryFns);
-  // Each statement is lowered from here, at the top, and is where a cell too large is reported.
-  const update = (state: string): Value => {
-    l.statement = r.updates.get(state)!.name.span;
-    return l.next(state);
-  };
-  const letValues = (d: DeclOf<"Let">): readonly Value[] => {
-    l.statement = d.names[0]!.span;
-    return l.letValues(d);
-  };
-  for (const d of r.eager) {
-    if (d.kind === "Let") letValues(d);
-    else update(d.name.name);
-  }
-  const next = new Map<string, Value>();
-  for (const s of r.states) next.set(s.name.name, update(s.name.name));
-  l.statement = r.output.value.span;
-  const output = l.output();
-  // Unused lets are lowered too, so their mistakes are reported; DCE then drops what they built.
-  for (const d of r.lets) letValues(d);
-  if (l.diagnostics.length > 0 || output === null || [...next.values()].includes(null)) {
-    return { ir: null, diagnostics: l.diagnostics };
-  }
-  const ir: CellIR = {
-    name: r.cellName,
-    source,
-    sizes: r.sizes,
-    inputs: [{ name: r.input.name.name, shape: r.shapes.get(r.input.name.name)! }],
-    states: r.states.map((s) => ({ name: s.name.name, shape: r.shapes.get(s.name.name)! })),
-    params: r.params.map((p) => ({
-      name: p.name.name,
-      shape: r.shapes.get(p.name.name)!,
-      fill: p.default?.value ?? null,
-    })),
-    slots: [...r.slots.values()].map((t) => ({
-      slot: t.slot,
-      activation: t.activation,
-      args: t.extra,
-    })),
-    nodes: l.builder.finish(),
-    next: next as Map<string, ValueId>,
-    output,
-  };
-  return { ir: dce.run(ir, { verify: false }), diagnostics: l.diagnostics };
 }

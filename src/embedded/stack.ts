@@ -4,45 +4,25 @@
 // states (L*D, B, size) defaulting to zeros, seq-first or batch-first input, and per-sample
 // sequence lengths (lengths.ts): outputs past a sample's length are zeros, for the caller and for
 // the layer above alike.
-import { type Sizes, bindSizes, sizesFromWeights } from "./bind-sizes.js";
-import { type StackWeights, splitLayers, tensorName } from "./layers.js";
+import { sizesFromWeights } from "./bind-sizes.js";
+import { splitLayers } from "./layers.js";
+import { type Prepared, describeLayers, prepareLayers } from "./prepare-layers.js";
 import type { CellMeta } from "../shared/meta.js";
 import { evalSize } from "../shared/size.js";
 import type { FloatArray, Tensor } from "../shared/tensor.js";
 import { DataError } from "../shared/data-error.js";
 import { forwardLengths, zeroPadding } from "./lengths.js";
 import { withMemory } from "./out-of-memory.js";
-import {
-  checkFloats,
-  checkInitialState,
-  checkInputSize,
-  checkSameSizes,
-  initialStates,
-  sequenceDims,
-} from "./stack-checks.js";
+import { checkFloats, checkInitialState, initialStates, sequenceDims } from "./stack-checks.js";
 import type {
   FloatArrayType,
   ForwardOptions,
-  LayerKernel,
   MakeKernel,
   Stack,
   StackOptions,
   StackResult,
-  StackShape,
   StackTarget,
 } from "./stack-types.js";
-
-interface PreparedLayer {
-  readonly kernel: LayerKernel;
-  /** Runs from the last step to the first: the backward direction, or a backward-only stack. */
-  readonly reverse: boolean;
-  /** Per state, its size (the same in every layer, as the stacked states require). */
-  readonly stateSizes: readonly number[];
-  readonly outSize: number;
-}
-
-/** layers[k][d]: direction d of layer k. */
-type Prepared = readonly (readonly PreparedLayer[])[];
 
 export function createStack<A extends FloatArray>(
   meta: CellMeta,
@@ -168,54 +148,6 @@ export function runStack<A extends FloatArray>(
   const stack = createStack(meta, weights, options, arrayType, makeKernel);
   const { lengths } = options;
   return stack.forward(input, initial, lengths === undefined ? {} : { lengths });
-}
-
-/** Binds the sizes of every (layer, direction) for inputs of `inputSize` and builds its kernel. */
-function prepareLayers(
-  meta: CellMeta,
-  stack: StackWeights,
-  inputSize: number,
-  makeKernel: MakeKernel,
-  weightSource: string,
-  inputSource: string,
-): Prepared {
-  const layers: PreparedLayer[][] = [];
-  let inSize = inputSize;
-  stack.layers.forEach((directions, k) => {
-    const built = directions.map((w, d) => {
-      const naming = {
-        source: weightSource,
-        tensorName: (p: string) => tensorName(stack, p, k, d),
-      };
-      const sizes = bindSizes(meta, w, inSize, naming);
-      const source = k === 0 ? inputSource : weightSource;
-      checkInputSize(meta, sizes, inSize, k, source, naming.tensorName);
-      const outSize = sizeOf(meta.output.shape[0]!, sizes);
-      const stateSizes = meta.states.map((s) => sizeOf(s.shape[0]!, sizes));
-      checkSameSizes(meta, stateSizes, layers[0]?.[0]?.stateSizes, k, weightSource);
-      const reverse = d === 1 || stack.backward;
-      return { kernel: makeKernel(sizes, w), reverse, stateSizes, outSize };
-    });
-    layers.push(built);
-    inSize = directions.length * built[0]!.outSize;
-  });
-  return layers;
-}
-
-function sizeOf(dim: Parameters<typeof evalSize>[0], sizes: Sizes): number {
-  const n = evalSize(dim, sizes);
-  if (n === null) throw new Error("internal: a state or output size is unknown after binding");
-  return n;
-}
-
-function describeLayers(layers: Prepared): StackShape {
-  const last = layers[layers.length - 1]!;
-  return {
-    layers: layers.length,
-    directions: last.length,
-    outFeatures: last.length * last[0]!.outSize,
-    stateSizes: layers[0]![0]!.stateSizes,
-  };
 }
 
 /**

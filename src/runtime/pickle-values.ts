@@ -115,3 +115,8 @@ export function dictKey(key: PyValue): string | null {
 export function asInt(v: PyValue): number | bigint | null {
   return typeof v === "bigint" || typeof v === "number" ? v : null;
 }
+
+/** A dict key as messages show it. */
+export function showKey(key: PyValue): string {
+  return typeof key === "string" ? `'${shortName(key)}'` : describe(key);
+}

@@ -3,8 +3,9 @@
 // ids go to its hooks, so it cannot import, look up or call anything itself. Every read is
 // bounds-checked and the stack, the memo and the open marks are bounded (src/shared/limits.ts).
 import { MAX_PICKLE_DEPTH, MAX_PICKLE_ITEMS } from "../shared/limits.js";
+import { PickleBytes } from "./pickle-bytes.js";
 import { OP, opcodeName } from "./pickle-opcodes.js";
-import { type PyDict, type PyValue, describe, dictKey, shortName } from "./pickle-values.js";
+import { type PyDict, type PyValue, describe, dictKey, showKey } from "./pickle-values.js";
 
 /** What the VM asks of its owner; each may refuse by throwing (a DataError). */
 export interface PickleHooks {
@@ -27,28 +28,25 @@ export function unpickle(
   return new Machine(bytes, hooks, fail).run();
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
 class Machine {
-  private pos = 0;
+  private readonly input: PickleBytes;
   private at = 0; // where the current opcode starts, for messages
   private readonly stack: PyValue[] = [];
   private readonly marks: number[] = []; // the stack's length at each open MARK
   private readonly memo = new Map<number, PyValue>();
-  private readonly view: DataView;
 
   constructor(
-    private readonly bytes: Uint8Array,
+    bytes: Uint8Array,
     private readonly hooks: PickleHooks,
     private readonly failWith: (detail: string) => Error,
   ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.input = new PickleBytes(bytes, (detail) => this.fail(detail));
   }
 
   run(): PyValue {
     for (;;) {
-      this.at = this.pos;
-      const op = this.u8();
+      this.at = this.input.pos;
+      const op = this.input.u8();
       if (op === OP.STOP) return this.stop();
       const known =
         this.data(op) ||
@@ -70,8 +68,8 @@ class Machine {
     if (this.marks.length > 0 || this.stack.length !== 1) {
       throw this.fail(`STOP with ${this.stack.length} values and ${this.marks.length} marks open`);
     }
-    if (this.pos !== this.bytes.length) {
-      throw this.fail(`${this.bytes.length - this.pos} bytes follow STOP`);
+    if (this.input.left > 0) {
+      throw this.fail(`${this.input.left} bytes follow STOP`);
     }
     return this.stack[0]!;
   }
@@ -80,12 +78,12 @@ class Machine {
   private data(op: number): boolean {
     switch (op) {
       case OP.PROTO: {
-        const version = this.u8();
+        const version = this.input.u8();
         if (version < 2 || version > 5) throw this.fail(`unsupported pickle protocol ${version}`);
         return true;
       }
       case OP.FRAME: // a hint for buffered readers: the frame's bytes follow as usual
-        this.take(8);
+        this.input.take(8);
         return true;
       case OP.NONE:
         return this.push(null);
@@ -94,21 +92,24 @@ class Machine {
       case OP.NEWFALSE:
         return this.push(false);
       case OP.BININT1:
-        return this.push(this.u8());
+        return this.push(this.input.u8());
       case OP.BININT2:
-        return this.push(this.view.getUint16(this.take(2), true));
+        return this.push(this.input.view.getUint16(this.input.take(2), true));
       case OP.BININT:
-        return this.push(this.view.getInt32(this.take(4), true));
+        return this.push(this.input.view.getInt32(this.input.take(4), true));
       case OP.LONG1:
-        return this.push(this.long(this.u8()));
+        return this.push(this.input.long(this.input.u8()));
       case OP.BINFLOAT:
-        return this.push({ type: "float", value: this.view.getFloat64(this.take(8), false) });
+        return this.push({
+          type: "float",
+          value: this.input.view.getFloat64(this.input.take(8), false),
+        });
       case OP.BINUNICODE:
-        return this.push(this.text(this.view.getUint32(this.take(4), true)));
+        return this.push(this.input.text(this.input.view.getUint32(this.input.take(4), true)));
       case OP.SHORT_BINUNICODE:
-        return this.push(this.text(this.u8()));
+        return this.push(this.input.text(this.input.u8()));
       case OP.BINUNICODE8:
-        return this.push(this.text(this.view.getBigUint64(this.take(8), true)));
+        return this.push(this.input.text(this.input.view.getBigUint64(this.input.take(8), true)));
       default:
         return false;
     }
@@ -181,15 +182,15 @@ class Machine {
   private memoOps(op: number): boolean {
     switch (op) {
       case OP.BINPUT:
-        return this.put(this.u8());
+        return this.put(this.input.u8());
       case OP.LONG_BINPUT:
-        return this.put(this.view.getUint32(this.take(4), true));
+        return this.put(this.input.view.getUint32(this.input.take(4), true));
       case OP.MEMOIZE:
         return this.put(this.memo.size);
       case OP.BINGET:
-        return this.get(this.u8());
+        return this.get(this.input.u8());
       case OP.LONG_BINGET:
-        return this.get(this.view.getUint32(this.take(4), true));
+        return this.get(this.input.view.getUint32(this.input.take(4), true));
       case OP.POP:
         this.popN(1);
         return true;
@@ -207,8 +208,8 @@ class Machine {
   private objects(op: number): boolean {
     switch (op) {
       case OP.GLOBAL: {
-        const module = this.line();
-        return this.push(this.hooks.global(module, this.line()));
+        const module = this.input.line();
+        return this.push(this.hooks.global(module, this.input.line()));
       }
       case OP.STACK_GLOBAL: {
         const [module, name] = this.popN(2);
@@ -296,54 +297,4 @@ class Machine {
     if (v === undefined) throw this.fail(`memo entry ${index} is empty`);
     return this.push(v);
   }
-
-  /** The offset of the next `n` bytes, after checking they are there. */
-  private take(n: number): number {
-    if (n > this.bytes.length - this.pos) {
-      const left = this.bytes.length - this.pos;
-      throw this.fail(`truncated: needs ${n} more bytes, found ${left}`);
-    }
-    const start = this.pos;
-    this.pos += n;
-    return start;
-  }
-
-  private u8(): number {
-    return this.bytes[this.take(1)]!;
-  }
-
-  private text(length: number | bigint): string {
-    const left = this.bytes.length - this.pos;
-    if (length > left) throw this.fail(`a string of ${length} bytes runs past the end (${left})`);
-    const start = this.take(Number(length));
-    try {
-      return utf8.decode(this.bytes.subarray(start, this.pos));
-    } catch {
-      throw this.fail("a string is not valid UTF-8");
-    }
-  }
-
-  /** GLOBAL's operands: a line of text up to "\n". */
-  private line(): string {
-    const end = this.bytes.indexOf(0x0a, this.pos);
-    if (end < 0) throw this.fail("truncated: a GLOBAL's name has no end of line");
-    const text = this.text(end - this.pos);
-    this.take(1);
-    return text;
-  }
-
-  /** A little-endian two's complement integer of `n` bytes; a number when it is exact. */
-  private long(n: number): number | bigint {
-    const start = this.take(n);
-    let v = 0n;
-    for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(this.bytes[start + i]!);
-    if (n > 0 && this.bytes[start + n - 1]! >= 0x80) v -= 1n << BigInt(8 * n);
-    return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)
-      ? Number(v)
-      : v;
-  }
-}
-
-function showKey(key: PyValue): string {
-  return typeof key === "string" ? `'${shortName(key)}'` : describe(key);
 }

@@ -450,6 +450,113 @@ function checkComplete(cells, source) {
   }
   return cells;
 }
+/** (time, batch, features) of an input, read in its layout; it must be 3-dimensional and full. */
+function sequenceDims(input, batchFirst, source) {
+  const { shape } = checkTensor(input, null, source);
+  if (shape.length !== 3) {
+    const layout = batchFirst ? "(batch, time, features)" : "(time, batch, features)";
+    const detail = `expected a 3-dimensional input ${layout}, found shape ${formatShape(shape)}`;
+    throw new DataError(source, null, detail);
+  }
+  const [a, b, I] = shape;
+  return batchFirst ? { T: b, B: a, I } : { T: a, B: b, I };
+}
+/** Layer 0 must get the features per step its weights expect, layer k>0 what layer k-1 makes. */
+function checkInputSize(meta, sizes, inSize, layer, source, tensorName) {
+  const want = concreteShape(meta.input.shape, sizes)?.[0];
+  if (want === inSize) return;
+  const weight = tensorName(meta.params[0]?.name ?? "");
+  const detail =
+    layer === 0
+      ? `has ${inSize} features per step, but the weights (${weight}) expect ${want}`
+      : `layer ${layer} expects ${want} input features, but layer ${layer - 1} produces ${inSize}`;
+  throw new DataError(source, null, detail);
+}
+/** Stacked final states are (L*D, B, size): every layer must agree on each state's size. */
+function checkSameSizes(meta, sizes, first, layer, source) {
+  meta.states.forEach((s, i) => {
+    if (first && first[i] !== sizes[i]) {
+      const detail = `state '${s.name}' has size ${sizes[i]} in layer ${layer} but ${first[i]} in layer 0; a stack needs one size`;
+      throw new DataError(source, null, detail);
+    }
+  });
+}
+/** An initial state must be (layers * directions, batch, size). */
+function checkInitialState(t, name, count, B, size, options) {
+  const want = [count, B, size];
+  if (t.shape.length === 3 && t.shape.every((d, i) => d === want[i])) return;
+  const source = stateSource(name, options);
+  const detail = `expected shape (layers*directions, batch, size) = ${formatShape(want)}, found ${formatShape(t.shape)}`;
+  throw new DataError(source, name, detail);
+}
+/**
+ * The caller's initial states as a map of checked tensors: own properties only (a state may be
+ * named `constructor` or `__proto__`), each naming a state of the cell.
+ */
+function initialStates(meta, initial, options) {
+  const states = new Map();
+  if (initial === undefined || initial === null) return states;
+  if (typeof initial !== "object") {
+    throw new DataError("initial states", null, "expected an object of tensors by state name");
+  }
+  const known = meta.states.map((s) => s.name);
+  for (const [name, t] of Object.entries(initial)) {
+    if (!known.includes(name)) {
+      const detail = `cell '${meta.name}' has no state '${name}' (its states: ${known.join(", ") || "none"})`;
+      throw new DataError("initial states", null, detail);
+    }
+    states.set(name, checkTensor(t, name, stateSource(name, options)));
+  }
+  return states;
+}
+function stateSource(name, options) {
+  const sources = options.sources?.states;
+  return sources && Object.hasOwn(sources, name) ? sources[name] : "initial states";
+}
+/** Refuses, before allocating, a buffer of `floats` elements over the limit. */
+function checkFloats(floats, source, what) {
+  if (floats <= MAX_ELEMENTS) return;
+  const detail = `${what} would need ${floats} floats, over the limit of ${MAX_ELEMENTS}`;
+  throw new DataError(source, null, detail);
+}
+/** Binds the sizes of every (layer, direction) for inputs of `inputSize` and builds its kernel. */
+function prepareLayers(meta, stack, inputSize, makeKernel, weightSource, inputSource) {
+  const layers = [];
+  let inSize = inputSize;
+  stack.layers.forEach((directions, k) => {
+    const built = directions.map((w, d) => {
+      const naming = {
+        source: weightSource,
+        tensorName: (p) => tensorName(stack, p, k, d),
+      };
+      const sizes = bindSizes(meta, w, inSize, naming);
+      const source = k === 0 ? inputSource : weightSource;
+      checkInputSize(meta, sizes, inSize, k, source, naming.tensorName);
+      const outSize = sizeOf(meta.output.shape[0], sizes);
+      const stateSizes = meta.states.map((s) => sizeOf(s.shape[0], sizes));
+      checkSameSizes(meta, stateSizes, layers[0]?.[0]?.stateSizes, k, weightSource);
+      const reverse = d === 1 || stack.backward;
+      return { kernel: makeKernel(sizes, w), reverse, stateSizes, outSize };
+    });
+    layers.push(built);
+    inSize = directions.length * built[0].outSize;
+  });
+  return layers;
+}
+function sizeOf(dim, sizes) {
+  const n = evalSize(dim, sizes);
+  if (n === null) throw new Error("internal: a state or output size is unknown after binding");
+  return n;
+}
+function describeLayers(layers) {
+  const last = layers[layers.length - 1];
+  return {
+    layers: layers.length,
+    directions: last.length,
+    outFeatures: last.length * last[0].outSize,
+    stateSizes: layers[0][0].stateSizes,
+  };
+}
 const OPTIONS = "forward options";
 const KNOWN = ["lengths"];
 /** What a value is, for a message: `Float32Array`, `string`, `null`. */
@@ -527,75 +634,6 @@ function withMemory(source, what, run) {
     if (!(e instanceof RangeError) || !ALLOCATION_FAILED.test(e.message)) throw e;
     throw new DataError(source, null, `out of memory ${what}: ${e.message}`);
   }
-}
-/** (time, batch, features) of an input, read in its layout; it must be 3-dimensional and full. */
-function sequenceDims(input, batchFirst, source) {
-  const { shape } = checkTensor(input, null, source);
-  if (shape.length !== 3) {
-    const layout = batchFirst ? "(batch, time, features)" : "(time, batch, features)";
-    const detail = `expected a 3-dimensional input ${layout}, found shape ${formatShape(shape)}`;
-    throw new DataError(source, null, detail);
-  }
-  const [a, b, I] = shape;
-  return batchFirst ? { T: b, B: a, I } : { T: a, B: b, I };
-}
-/** Layer 0 must get the features per step its weights expect, layer k>0 what layer k-1 makes. */
-function checkInputSize(meta, sizes, inSize, layer, source, tensorName) {
-  const want = concreteShape(meta.input.shape, sizes)?.[0];
-  if (want === inSize) return;
-  const weight = tensorName(meta.params[0]?.name ?? "");
-  const detail =
-    layer === 0
-      ? `has ${inSize} features per step, but the weights (${weight}) expect ${want}`
-      : `layer ${layer} expects ${want} input features, but layer ${layer - 1} produces ${inSize}`;
-  throw new DataError(source, null, detail);
-}
-/** Stacked final states are (L*D, B, size): every layer must agree on each state's size. */
-function checkSameSizes(meta, sizes, first, layer, source) {
-  meta.states.forEach((s, i) => {
-    if (first && first[i] !== sizes[i]) {
-      const detail = `state '${s.name}' has size ${sizes[i]} in layer ${layer} but ${first[i]} in layer 0; a stack needs one size`;
-      throw new DataError(source, null, detail);
-    }
-  });
-}
-/** An initial state must be (layers * directions, batch, size). */
-function checkInitialState(t, name, count, B, size, options) {
-  const want = [count, B, size];
-  if (t.shape.length === 3 && t.shape.every((d, i) => d === want[i])) return;
-  const source = stateSource(name, options);
-  const detail = `expected shape (layers*directions, batch, size) = ${formatShape(want)}, found ${formatShape(t.shape)}`;
-  throw new DataError(source, name, detail);
-}
-/**
- * The caller's initial states as a map of checked tensors: own properties only (a state may be
- * named `constructor` or `__proto__`), each naming a state of the cell.
- */
-function initialStates(meta, initial, options) {
-  const states = new Map();
-  if (initial === undefined || initial === null) return states;
-  if (typeof initial !== "object") {
-    throw new DataError("initial states", null, "expected an object of tensors by state name");
-  }
-  const known = meta.states.map((s) => s.name);
-  for (const [name, t] of Object.entries(initial)) {
-    if (!known.includes(name)) {
-      const detail = `cell '${meta.name}' has no state '${name}' (its states: ${known.join(", ") || "none"})`;
-      throw new DataError("initial states", null, detail);
-    }
-    states.set(name, checkTensor(t, name, stateSource(name, options)));
-  }
-  return states;
-}
-function stateSource(name, options) {
-  const sources = options.sources?.states;
-  return sources && Object.hasOwn(sources, name) ? sources[name] : "initial states";
-}
-/** Refuses, before allocating, a buffer of `floats` elements over the limit. */
-function checkFloats(floats, source, what) {
-  if (floats <= MAX_ELEMENTS) return;
-  const detail = `${what} would need ${floats} floats, over the limit of ${MAX_ELEMENTS}`;
-  throw new DataError(source, null, detail);
 }
 function createStack(meta, weights, options, arrayType, makeKernel) {
   const weightSource = options.sources?.weights ?? "weights";
@@ -683,44 +721,6 @@ function checkForwardFloats(layers, T, B, I, source) {
   layers.forEach((directions, k) => {
     checkFloats(T * B * D * directions[0].outSize, source, `the output of layer ${k}`);
   });
-}
-/** Binds the sizes of every (layer, direction) for inputs of `inputSize` and builds its kernel. */
-function prepareLayers(meta, stack, inputSize, makeKernel, weightSource, inputSource) {
-  const layers = [];
-  let inSize = inputSize;
-  stack.layers.forEach((directions, k) => {
-    const built = directions.map((w, d) => {
-      const naming = {
-        source: weightSource,
-        tensorName: (p) => tensorName(stack, p, k, d),
-      };
-      const sizes = bindSizes(meta, w, inSize, naming);
-      const source = k === 0 ? inputSource : weightSource;
-      checkInputSize(meta, sizes, inSize, k, source, naming.tensorName);
-      const outSize = sizeOf(meta.output.shape[0], sizes);
-      const stateSizes = meta.states.map((s) => sizeOf(s.shape[0], sizes));
-      checkSameSizes(meta, stateSizes, layers[0]?.[0]?.stateSizes, k, weightSource);
-      const reverse = d === 1 || stack.backward;
-      return { kernel: makeKernel(sizes, w), reverse, stateSizes, outSize };
-    });
-    layers.push(built);
-    inSize = directions.length * built[0].outSize;
-  });
-  return layers;
-}
-function sizeOf(dim, sizes) {
-  const n = evalSize(dim, sizes);
-  if (n === null) throw new Error("internal: a state or output size is unknown after binding");
-  return n;
-}
-function describeLayers(layers) {
-  const last = layers[layers.length - 1];
-  return {
-    layers: layers.length,
-    directions: last.length,
-    outFeatures: last.length * last[0].outSize,
-    stateSizes: layers[0][0].stateSizes,
-  };
 }
 /**
  * One allocation for everything a forward returns (a typed array's own buffer costs far more than
